@@ -1,0 +1,39 @@
+# Two commands on a fresh machine with Python 3.11+ and make:
+#   make run    set up .venv, read samples/inbox, write outputs/
+#   make test   set up .venv, run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+INBOX ?= samples/inbox
+OUT ?= outputs
+
+.PHONY: run test setup lock samples clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python samples/make_samples.py --restore-mtimes
+	$(BIN)/digest run --inbox $(INBOX) --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Regenerate the sample corpus (needs LibreOffice) and the pinned versions.
+samples: $(STAMP)
+	$(BIN)/python samples/make_samples.py
+
+lock:
+	rm -rf /tmp/digest-lock && $(PYTHON) -m venv /tmp/digest-lock
+	/tmp/digest-lock/bin/pip install --quiet '.[dev]'
+	/tmp/digest-lock/bin/pip freeze --exclude-editable | grep -v '^report-digest' > constraints.txt
+
+clean:
+	rm -rf $(VENV) $(OUT)/*.jsonl $(OUT)/*.json

@@ -1,0 +1,43 @@
+"""`digest` command line: a thin layer over the library and the Prefect flow."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def _run(args: argparse.Namespace) -> int:
+    if not args.inbox.is_dir():
+        print(f"收件箱目录不存在：{args.inbox}", file=sys.stderr)
+        return 2
+    from flows.nightly import run_nightly  # Prefect is only needed for this command
+
+    report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb)
+    print(f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）")
+    if report["needs_person"]:
+        print(f"需要人工处理的文件 {len(report['needs_person'])} 个，见 {args.out / 'run_report.json'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digest", description="汇总各单位报送的世界认可日活动方案与总结")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="读取收件箱中的全部文件并生成结果")
+    run.add_argument("--inbox", type=Path, default=Path("samples/inbox"), help="收件箱目录（只读）")
+    run.add_argument("--out", type=Path, default=Path("outputs"), help="结果目录")
+    run.add_argument("--workers", type=int, default=None, help="并行进程数，默认等于CPU核数")
+    run.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
+    run.set_defaults(func=_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,221 @@
+"""Find the files in an inbox and turn each one (zip members included) into records.
+
+The inbox is only ever read. Every file becomes at least one record, whatever is wrong
+with it: a broken file is a record with a Chinese message, never a stopped run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from pipeline import errors
+from pipeline.errors import UnreadableFile
+from pipeline.model import Document, Record, Source, Status, record_from_document
+from pipeline.readers import ATTACHMENT_FORMATS, read_document
+from pipeline.readers.detect import detect_format
+
+log = logging.getLogger(__name__)
+
+_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_archive_total: int = 500 * 1024 * 1024  # all members of one archive, uncompressed
+    max_archive_members: int = 1000
+    max_archive_depth: int = 3
+    max_ratio: int = 200  # uncompressed/compressed of one member, when it is large
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFile:
+    path: Path
+    rel: str  # relative to the inbox, with "/" separators
+    size: int
+    mtime: float
+
+    @property
+    def arrived(self) -> str:
+        return datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds")
+
+
+def discover(inbox: Path) -> list[InboxFile]:
+    """Every file under `inbox`, sorted, without hidden files, Office lock files or thumbnails."""
+    found = []
+    for root, dirs, files in os.walk(inbox):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES:
+                continue
+            path = Path(root) / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found.append(InboxFile(path, path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime))
+    return found
+
+
+Extractor = Callable[[Document, Record], Record]
+
+
+def _no_extraction(doc: Document, record: Record) -> Record:
+    return record
+
+
+@dataclass
+class FileReader:
+    """Reads one inbox file into records; `extract` fills in the facts for readable ones."""
+
+    limits: Limits = Limits()
+    extract: Extractor = _no_extraction
+
+    def read(self, item: InboxFile) -> list[Record]:
+        if item.size > self.limits.max_file_bytes:
+            return [self._too_large(item.rel, item.size, item.arrived)]
+        try:
+            data = item.path.read_bytes()
+        except OSError as e:
+            log.warning("cannot read %s: %s", item.rel, e)
+            return [Record(file=item.rel, sha256="", format="unknown", status=Status.FAILED,
+                           error=f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限", arrived=item.arrived)]
+        return self.read_bytes(data, item.rel, item.arrived)
+
+    def read_bytes(self, data: bytes, rel: str, arrived: str | None, depth: int = 0) -> list[Record]:
+        source = Source(rel, hashlib.sha256(data).hexdigest(), len(data), detect_format(data, rel), arrived)
+        if len(data) > self.limits.max_file_bytes:
+            return [self._too_large(rel, len(data), arrived, source)]
+        if source.format == "zip":
+            return self._archive(data, source, depth)
+        if source.format in ATTACHMENT_FORMATS:
+            return [self._bare(source, Status.ATTACHMENT)]
+        try:
+            doc = read_document(data, source)
+        except UnreadableFile as e:
+            return [self._bare(source, e.status, e.message)]
+        except Exception as e:  # noqa: BLE001 — a reader bug must cost one file, not the night
+            log.exception("unexpected error reading %s", rel)
+            message = f"读取时出现意外错误（{type(e).__name__}）；请人工查看此文件，并把它转给技术人员排查"
+            return [self._bare(source, Status.FAILED, message)]
+        return [self.extract(doc, record_from_document(doc))]
+
+    def _archive(self, data: bytes, source: Source, depth: int) -> list[Record]:
+        if depth >= self.limits.max_archive_depth:
+            return [self._bare(source, Status.FAILED, errors.ZIP_TOO_DEEP)]
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            infos = [i for i in zf.infolist() if not i.is_dir()]
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            log.info("bad archive %s: %s", source.path, e)
+            return [self._bare(source, Status.FAILED, errors.CORRUPT)]
+        total = sum(i.file_size for i in infos)
+        if total > self.limits.max_archive_total or len(infos) > self.limits.max_archive_members:
+            return [self._bare(source, Status.FAILED, errors.ZIP_BOMB.format(size=_human(total)))]
+        records: list[Record] = []
+        members: list[str] = []
+        with zf:
+            for info in infos:
+                name = member_name(info)
+                if _skipped_member(name):
+                    continue
+                rel = f"{source.path}/{name}"
+                members.append(rel)
+                records.extend(self._member(zf, info, name, rel, source.arrived, depth))
+        archive = self._bare(source, Status.OK)
+        archive.members = members
+        return [archive, *records]
+
+    def _member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str,
+                arrived: str | None, depth: int) -> list[Record]:
+        def failed(message: str) -> list[Record]:
+            return [Record(file=rel, sha256="", format="unknown",
+                           status=Status.FAILED, error=message, size=info.file_size, arrived=arrived)]
+
+        if not _safe_member(name):
+            return failed(errors.UNSAFE_MEMBER)
+        if info.flag_bits & 0x1:
+            return failed(errors.ZIP_ENCRYPTED)
+        if info.file_size > self.limits.max_file_bytes:
+            return [self._too_large(rel, info.file_size, arrived)]
+        if info.file_size > 10 * 1024 * 1024 and info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
+            return failed(errors.ZIP_BOMB.format(size=_human(info.file_size)))
+        try:
+            with zf.open(info) as fh:
+                data = fh.read(self.limits.max_file_bytes + 1)  # never trust the declared size
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
+            log.info("bad member %s: %s", rel, e)
+            return failed(errors.CORRUPT)
+        return self.read_bytes(data, rel, arrived, depth + 1)
+
+    def _too_large(self, rel: str, size: int, arrived: str | None, source: Source | None = None) -> Record:
+        message = errors.TOO_LARGE.format(size=_human(size), limit=_human(self.limits.max_file_bytes))
+        return Record(file=rel, sha256=source.sha256 if source else "", format=source.format if source else "unknown",
+                      status=Status.FAILED, error=message, size=size, arrived=arrived)
+
+    @staticmethod
+    def _bare(source: Source, status: Status, error: str | None = None) -> Record:
+        return Record(file=source.path, sha256=source.sha256, format=source.format, status=status,
+                      error=error, size=source.size, arrived=source.arrived)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's real name: Windows' zip writes GBK bytes without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:
+            raw = None  # zipfile already decoded it some other way
+        if raw is not None:
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    name = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+    return name.replace("\\", "/")
+
+
+def _safe_member(name: str) -> bool:
+    path = PurePosixPath(name)
+    return not (name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in path.parts)
+
+
+def _skipped_member(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    base = parts[-1].lower() if parts else ""
+    return (not parts or parts[0] == "__MACOSX" or base in _IGNORED_NAMES
+            or base.startswith(("._", "~$")) or name.endswith("/"))
+
+
+def mark_duplicates(records: Iterable[Record]) -> list[Record]:
+    """Byte-identical files after the first (earliest arrival, then path) become duplicates."""
+    records = list(records)
+    first: dict[str, Record] = {}
+    for rec in sorted(records, key=lambda r: (r.arrived or "", r.file)):
+        if rec.sha256 and rec.sha256 not in first:
+            first[rec.sha256] = rec
+    out = []
+    for rec in records:
+        original = first.get(rec.sha256)
+        if rec.sha256 and original is not None and original is not rec:
+            rec = Record(file=rec.file, sha256=rec.sha256, format=rec.format, status=Status.DUPLICATE,
+                         size=rec.size, arrived=rec.arrived, duplicate_of=original.file,
+                         error=f"与“{original.file}”内容完全相同，不重复统计")
+        out.append(rec)
+    return out
+
+
+def _human(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f}MB"
+    return f"{size / 1024:.0f}KB"

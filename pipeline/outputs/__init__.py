@@ -1,0 +1,1 @@
+"""Everything the run writes into OUT; each writer sees records only."""

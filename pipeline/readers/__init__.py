@@ -1,0 +1,51 @@
+"""Readers, one per format, chosen from a table by the format detected from the bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from pipeline import errors
+from pipeline.errors import UnreadableFile
+from pipeline.model import Document, Source, Status
+from pipeline.readers.docx import read_docx
+from pipeline.readers.legacy import read_legacy
+from pipeline.readers.pdf import read_pdf
+
+Reader = Callable[[bytes, Source], Document]
+
+READERS: dict[str, Reader] = {
+    "docx": read_docx,
+    "pdf": read_pdf,
+    "doc": read_legacy,
+    "wps": read_legacy,
+    "rtf": read_legacy,
+}
+
+ATTACHMENT_FORMATS = {"image", "video"}
+
+_OTHER_KINDS = {
+    "xlsx": "Excel表格", "xls": "Excel表格", "pptx": "PowerPoint演示文稿", "ppt": "PowerPoint演示文稿",
+    "odt": "OpenDocument文档", "odf": "OpenDocument文件", "rar": "RAR压缩包", "7z": "7z压缩包",
+    "ole": "Office旧格式文件",
+}
+
+
+def read_document(data: bytes, source: Source) -> Document:
+    """Read one file whose format is already detected; raise UnreadableFile if it can't be."""
+    reader = READERS.get(source.format)
+    if reader is not None:
+        return reader(data, source)
+    ext = PurePosixPath(source.path).suffix or "（无）"
+    match source.format:
+        case "empty":
+            raise UnreadableFile(errors.EMPTY)
+        case "encrypted_office":
+            raise UnreadableFile(errors.ENCRYPTED)
+        case "html":
+            raise UnreadableFile(errors.HTML_FILE.format(ext=ext), Status.UNSUPPORTED)
+        case "text":
+            raise UnreadableFile(errors.TEXT_FILE.format(ext=ext), Status.UNSUPPORTED)
+        case fmt if fmt in _OTHER_KINDS:
+            raise UnreadableFile(errors.OTHER_OFFICE.format(kind=_OTHER_KINDS[fmt]), Status.UNSUPPORTED)
+    raise UnreadableFile(errors.UNKNOWN_FORMAT.format(ext=ext), Status.UNSUPPORTED)
