@@ -13,6 +13,7 @@ from prefect import flow, task
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from pipeline import run as pipeline_run
+from pipeline.campaign import load_campaign
 from pipeline.inbox import InboxFile, Limits, discover
 from pipeline.model import Record
 
@@ -25,8 +26,8 @@ def discover_task(inbox: Path) -> list[InboxFile]:
 
 
 @task(name="read")
-def read_task(items: list[InboxFile], limits: Limits) -> list[Record]:
-    return pipeline_run.read_files(items, limits)
+def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits) -> list[Record]:
+    return pipeline_run.read_files(items, load_campaign(campaign_file), limits)
 
 
 @task(name="write outputs")
@@ -48,13 +49,13 @@ def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
 
 @flow(name="nightly-digest", log_prints=True)
 def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: int | None = None,
-                   max_file_mb: int = 50) -> dict:
+                   max_file_mb: int = 50, campaign: str | None = None) -> dict:
     started = time.monotonic()
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
     limits = Limits(max_file_bytes=max_file_mb * 1024 * 1024)
     items = discover_task(inbox_path)
     workers = workers or os.cpu_count() or 1
-    futures = [read_task.submit(batch, limits) for batch in batches(items, workers * BATCHES_PER_WORKER)]
+    futures = [read_task.submit(batch, campaign, limits) for batch in batches(items, workers * BATCHES_PER_WORKER)]
     records = pipeline_run.merge([f.result() for f in futures])
     report = write_task(records, out_path, started, inbox_path)
     print(f"已处理 {report['files']} 个文件：" + "，".join(f"{k} {v}" for k, v in report["by_status"].items()))
@@ -68,7 +69,9 @@ def runner_for(workers: int):
     return ProcessPoolTaskRunner(max_workers=workers)
 
 
-def run_nightly(inbox: Path, out: Path, workers: int | None = None, max_file_mb: int = 50) -> dict:
+def run_nightly(inbox: Path, out: Path, workers: int | None = None, max_file_mb: int = 50,
+                campaign: Path | None = None) -> dict:
     workers = workers or os.cpu_count() or 1
     configured = nightly_digest.with_options(task_runner=runner_for(workers))
-    return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb)
+    return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb,
+                      campaign=str(campaign) if campaign else None)

@@ -7,6 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
+from pipeline.campaign import CampaignError, load_campaign
+
 
 def _run(args: argparse.Namespace) -> int:
     if not args.inbox.is_dir():
@@ -14,7 +16,13 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     from flows.nightly import run_nightly  # Prefect is only needed for this command
 
-    report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb)
+    try:
+        load_campaign(args.campaign)  # fail here, in Chinese, before any work starts
+    except CampaignError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb,
+                         campaign=args.campaign)
     print(f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）")
     if report["needs_person"]:
         print(f"需要人工处理的文件 {len(report['needs_person'])} 个，见 {args.out / 'run_report.json'}")
@@ -29,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("outputs"), help="结果目录")
     run.add_argument("--workers", type=int, default=None, help="并行进程数，默认等于CPU核数")
     run.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
+    run.add_argument("--campaign", type=Path, default=None, help="活动配置文件（默认：2018年世界认可日）")
     run.set_defaults(func=_run)
     return parser
 

@@ -45,7 +45,7 @@ class InboxFile:
 
     @property
     def arrived(self) -> str:
-        return datetime.fromtimestamp(self.mtime).isoformat(timespec="seconds")
+        return datetime.fromtimestamp(self.mtime).astimezone().isoformat(timespec="seconds")
 
 
 def discover(inbox: Path) -> list[InboxFile]:
@@ -106,7 +106,13 @@ class FileReader:
             log.exception("unexpected error reading %s", rel)
             message = f"读取时出现意外错误（{type(e).__name__}）；请人工查看此文件，并把它转给技术人员排查"
             return [self._bare(source, Status.FAILED, message)]
-        return [self.extract(doc, record_from_document(doc))]
+        record = record_from_document(doc)
+        try:
+            return [self.extract(doc, record)]
+        except Exception as e:  # noqa: BLE001 — the file was read; an extraction bug must not lose it
+            log.exception("unexpected error extracting %s", rel)
+            record.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件，并把它转给技术人员排查"
+            return [record]
 
     def _archive(self, data: bytes, source: Source, depth: int) -> list[Record]:
         if depth >= self.limits.max_archive_depth:

@@ -28,6 +28,7 @@ class Status(StrEnum):
     UNSUPPORTED = "unsupported"
     DUPLICATE = "duplicate"
     ATTACHMENT = "attachment"  # pictures and videos: listed, not parsed
+    SUPERSEDED = "superseded"  # a later version from the same sender and kind replaces it
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,19 @@ class Record:
     title: str | None = None
     duplicate_of: str | None = None
     members: list[str] | None = None  # for archives: the member files, as records name them
+    # Extracted facts (null or empty where the document does not state them).
+    submitter: str | None = None
+    submitter_kind: str | None = None  # regulator | demo_zone | institution | unknown
+    doc_kind: str | None = None  # plan | summary | other
+    doc_date: str | None = None  # the 落款 date, ISO
+    activity_types: list[str] = field(default_factory=list)
+    activity_dates: list[str] = field(default_factory=list)  # ISO dates of the sender's activities
+    metrics: dict[str, int] = field(default_factory=dict)
+    metrics_approximate: list[str] = field(default_factory=list)  # metrics stated as 余/多/近/约
+    highlights: list[dict] = field(default_factory=list)  # {text, location}
+    activities: list[dict] = field(default_factory=list)  # {type, date, place, evidence, location}
+    evidence: dict = field(default_factory=dict)  # per fact: the sentence and where it is
+    superseded_by: str | None = None  # a later version from the same sender and kind
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -10,7 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.campaign import Campaign, load_campaign
+from pipeline.extract import Extractor
 from pipeline.inbox import FileReader, InboxFile, Limits, discover, mark_duplicates
+from pipeline.revisions import mark_superseded
 from pipeline.model import Record, Status
 from pipeline.outputs.atomic import write_text_atomic
 from pipeline.outputs.records import write_records
@@ -19,15 +22,16 @@ RUN_REPORT_FILE = "run_report.json"
 NEEDS_PERSON = {Status.FAILED, Status.NEEDS_OCR, Status.UNSUPPORTED}
 
 
-def read_files(items: Sequence[InboxFile], limits: Limits = Limits()) -> list[Record]:
-    """Read a batch of inbox files (one worker's share)."""
-    reader = FileReader(limits=limits)
+def read_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits()) -> list[Record]:
+    """Read and extract a batch of inbox files (one worker's share)."""
+    reader = FileReader(limits=limits, extract=Extractor(campaign))
     return [rec for item in items for rec in reader.read(item)]
 
 
 def merge(batches: Sequence[Sequence[Record]]) -> list[Record]:
     """Put the workers' records together and settle what only the whole inbox shows."""
-    return sorted(mark_duplicates(r for batch in batches for r in batch), key=lambda r: r.file)
+    records = mark_duplicates(r for batch in batches for r in batch)
+    return sorted(mark_superseded(records), key=lambda r: r.file)
 
 
 def write_outputs(records: Sequence[Record], out_dir: Path, started: float, inbox: Path) -> dict:
@@ -53,8 +57,8 @@ def run_report(records: Sequence[Record], started: float, inbox: Path) -> dict:
     }
 
 
-def run(inbox: Path, out_dir: Path, limits: Limits = Limits()) -> dict:
+def run(inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Limits = Limits()) -> dict:
     """The whole run in one process, without Prefect (library use and tests)."""
     started = time.monotonic()
-    records = merge([read_files(discover(inbox), limits)])
+    records = merge([read_files(discover(inbox), campaign or load_campaign(), limits)])
     return write_outputs(records, out_dir, started, inbox)

@@ -1,0 +1,168 @@
+"""Load one campaign file: roster, deadlines, taxonomy, cue words, weights.
+
+Campaign knowledge is data; code never names a province or a keyword. A file that is
+wrong fails when loaded, with a Chinese message that names the field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+DEFAULT_CAMPAIGN = Path(__file__).parent / "campaigns" / "wad2018.toml"
+METRIC_NAMES = ("participants", "materials", "media_reports", "consultations", "institutions")
+
+
+class CampaignError(ValueError):
+    """The campaign file is missing a field or has a wrong value."""
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    name: str
+    aliases: tuple[str, ...]
+    abbr: tuple[str, ...]
+    city: bool = False
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every form of the name, longest first, so 内蒙古自治区 wins over 内蒙古."""
+        return tuple(sorted({self.name, *self.aliases}, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class NationalEvent:
+    name: str
+    date: date
+    cues: tuple[str, ...]
+    host: str
+
+
+@dataclass(frozen=True)
+class ActivityType:
+    name: str
+    cues: dict[str, float]
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    name: str
+    units: tuple[str, ...]
+    context: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one loaded file, one object
+class Campaign:
+    id: str
+    name: str
+    year: int
+    theme: str
+    day: date
+    day_names: tuple[str, ...]
+    shortlist_title: str
+    shortlist_size: int
+    deadlines: dict[str, date]
+    national_events: tuple[NationalEvent, ...]
+    roster: tuple[RosterEntry, ...]
+    regulator_suffixes: tuple[str, ...]
+    institution_words: tuple[str, ...]
+    organisation_suffixes: tuple[str, ...]
+    demo_zone_words: tuple[str, ...]
+    activity_types: tuple[ActivityType, ...]
+    activity_threshold: float
+    not_own: dict[str, tuple[str, ...]]
+    innovation_cues: tuple[str, ...]
+    theme_cues: tuple[str, ...]
+    generic_phrases: tuple[str, ...]
+    total_words: tuple[str, ...]
+    metrics: tuple[MetricRule, ...]
+    jieba_words: tuple[str, ...]
+    scoring: dict[str, float]
+    source: str = ""
+    digest: str = field(default="", compare=False)  # sha256 of the file: re-extract when it changes
+
+    @cached_property
+    def roster_by_name(self) -> dict[str, RosterEntry]:
+        return {r.name: r for r in self.roster}
+
+
+@lru_cache(maxsize=8)
+def load_campaign(path: Path | str | None = None) -> Campaign:
+    """Load and validate a campaign file (the 2018 campaign by default); once per process."""
+    path = Path(path) if path else DEFAULT_CAMPAIGN
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise CampaignError(f"无法读取活动配置文件 {path}：{e.strerror or e}") from e
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise CampaignError(f"活动配置文件 {path} 格式错误：{e}") from e
+    try:
+        return _build(data, str(path), hashlib.sha256(raw).hexdigest())
+    except KeyError as e:
+        raise CampaignError(f"活动配置文件 {path} 缺少字段 {e.args[0]}") from e
+    except (TypeError, ValueError) as e:
+        raise CampaignError(f"活动配置文件 {path} 中有错误的值：{e}") from e
+
+
+def _dates(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _build(d: dict, source: str, digest: str) -> Campaign:
+    c, senders, acts = d["campaign"], d["senders"], d["activities"]
+    roster = tuple(
+        RosterEntry(r["name"], tuple(r.get("aliases", ())), tuple(r.get("abbr", ())), bool(r.get("city", False)))
+        for r in d["roster"]
+    )
+    if len({r.name for r in roster}) != len(roster):
+        raise ValueError("roster 中有重复的单位名称")
+    types = tuple(ActivityType(t["name"], {str(k): float(v) for k, v in t["cues"].items()}) for t in acts["types"])
+    if not types:
+        raise ValueError("activities.types 不能为空")
+    metrics = tuple(
+        MetricRule(name, tuple(m["units"]), tuple(m["context"]), tuple(m.get("exclude", ())))
+        for name, m in d["metrics"].items()
+        if isinstance(m, dict)
+    )
+    unknown = {m.name for m in metrics} - set(METRIC_NAMES)
+    if unknown:
+        raise ValueError(f"未知的统计指标 {sorted(unknown)}，可用的有 {list(METRIC_NAMES)}")
+    return Campaign(
+        id=c["id"],
+        name=c["name"],
+        year=int(c["year"]),
+        theme=c.get("theme", ""),
+        day=_dates(c["day"]),
+        day_names=tuple(sorted(c.get("day_names", ()), key=len, reverse=True)),
+        shortlist_title=c.get("shortlist_title", f"{c['name']}活动典型事例推荐名单"),
+        shortlist_size=int(c.get("shortlist_size", 10)),
+        deadlines={k: _dates(v) for k, v in d["deadlines"].items()},
+        national_events=tuple(
+            NationalEvent(e["name"], _dates(e["date"]), tuple(e["cues"]), e.get("host", ""))
+            for e in d.get("national_events", ())
+        ),
+        roster=roster,
+        regulator_suffixes=tuple(sorted(senders["regulator_suffixes"], key=len, reverse=True)),
+        institution_words=tuple(senders["institution_words"]),
+        organisation_suffixes=tuple(sorted(senders["organisation_suffixes"], key=len, reverse=True)),
+        demo_zone_words=tuple(senders.get("demo_zone_words", ())),
+        activity_types=types,
+        activity_threshold=float(acts.get("threshold", 1.0)),
+        not_own={k: tuple(v) for k, v in acts.get("not_own", {}).items()},
+        innovation_cues=tuple(d.get("innovation", {}).get("cues", ())),
+        theme_cues=tuple(d.get("theme", {}).get("cues", ())),
+        generic_phrases=tuple(d.get("theme", {}).get("generic_phrases", ())),
+        total_words=tuple(d["metrics"].get("total_words", ())),
+        metrics=metrics,
+        jieba_words=tuple(d.get("jieba", {}).get("words", ())),
+        scoring={k: float(v) for k, v in d.get("scoring", {}).items()},
+        source=source,
+        digest=digest,
+    )

@@ -1,0 +1,134 @@
+"""Extraction: from one Document to the facts of its Record, each with its evidence.
+
+Every step sees only the document model and the campaign; none knows the file format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.campaign import Campaign
+from pipeline.extract.activities import find_activities, own_activity_text
+from pipeline.extract.dates import DateMention, find_dates, is_deadline, is_vague
+from pipeline.extract.highlights import pick_highlights, score_sentence
+from pipeline.extract.kind import find_doc_kind
+from pipeline.extract.metrics import MetricMention, find_metrics
+from pipeline.extract.sender import find_sender
+from pipeline.extract.sentences import Sentence, body_sentences
+from pipeline.extract.signature import find_signature
+from pipeline.model import Document, Location, Record
+
+_ACTIVITY_VERBS = ("举办", "开展", "组织", "举行", "召开", "活动", "启动", "走进", "发放", "参加", "邀请", "开放", "设立", "设置")
+
+
+def _evidence(text: str, loc: Location | None, **extra) -> dict:
+    return {"text": text, "location": loc.describe() if loc else "", **extra}
+
+
+@dataclass
+class Extractor:
+    """Fills a record's facts from its document; one instance per worker process."""
+
+    campaign: Campaign
+
+    def __call__(self, doc: Document, record: Record) -> Record:
+        c = self.campaign
+        signature = find_signature(doc, c.year)
+        sender = find_sender(doc, signature, c)
+        is_host = sender is not None and any(e.host == sender.name for e in c.national_events)
+        sentences = body_sentences(doc)
+        dates = self._dates(sentences, signature.date_block, is_host)
+        activities = find_activities(sentences, dates, c, is_host)
+        kind, kind_reason = find_doc_kind(doc, len(activities))
+
+        evidence: dict = {}
+        if sender:
+            record.submitter, record.submitter_kind = sender.name, sender.kind
+            evidence["submitter"] = _evidence(sender.evidence, sender.loc, source=sender.source)
+        else:
+            record.submitter_kind = "unknown"
+        record.doc_kind = kind
+        evidence["doc_kind"] = _evidence(kind_reason, None)
+        if signature.date:
+            record.doc_date = signature.date.isoformat()
+            block = doc.blocks[signature.date_block]
+            evidence["doc_date"] = _evidence(block.text, block.loc)
+
+        types: dict[str, dict] = {}
+        for a in activities:
+            types.setdefault(a.type, _evidence(a.evidence, a.loc, cues=list(a.cues)))
+        record.activity_types = [t.name for t in c.activity_types if t.name in types]
+        evidence["activity_types"] = types
+        record.activities = [
+            {"type": a.type, "date": a.date.isoformat() if a.date else None, "place": a.place,
+             "evidence": a.evidence, "location": a.loc.describe()}
+            for a in activities
+        ]
+
+        activity_sentences = {i for i, s in enumerate(sentences) if any(a.evidence == s.text for a in activities)}
+        day_evidence: dict[str, dict] = {}
+        for i, mentions in dates.items():
+            if i not in activity_sentences and not _has_activity_verb(sentences[i].text):
+                continue
+            for m in mentions:
+                for d in m.days():
+                    day_evidence.setdefault(d.isoformat(), _evidence(sentences[i].text, sentences[i].loc))
+        record.activity_dates = sorted(day_evidence)
+        evidence["activity_dates"] = day_evidence
+
+        metrics, approx, metric_evidence, per_sentence = self._metrics(sentences, is_host)
+        record.metrics, record.metrics_approximate = metrics, approx
+        evidence["metrics"] = metric_evidence
+
+        candidates = []
+        for i, s in enumerate(sentences):
+            n_act = sum(1 for a in activities if a.evidence == s.text)
+            candidates.append((score_sentence(s.text, c, per_sentence.get(i, 0), n_act), i, s))
+        record.highlights = [_evidence(s.text, s.loc) for s in pick_highlights(candidates, c)]
+        record.evidence = evidence
+        return record
+
+    def _dates(self, sentences: list[Sentence], signature_block: int | None, is_host: bool) -> dict[int, list[DateMention]]:
+        """Dates of each sentence that can be activity dates (no deadlines, 落款, notice events)."""
+        c = self.campaign
+        out: dict[int, list[DateMention]] = {}
+        for i, s in enumerate(sentences):
+            if signature_block is not None and s.block == signature_block:
+                continue
+            own = own_activity_text(s.text, c, is_host)
+            if own is None:
+                continue
+            mentions = [
+                m for m in find_dates(own, c.year, c.day, c.day_names)
+                if not is_deadline(own, m) and not is_vague(own, m.span[1]) and not _dateline(own, m)
+            ]
+            if mentions:
+                out[i] = mentions
+        return out
+
+    def _metrics(self, sentences: list[Sentence], is_host: bool):
+        c = self.campaign
+        best: dict[str, tuple[MetricMention, Sentence]] = {}
+        per_sentence: dict[int, int] = {}
+        for i, s in enumerate(sentences):
+            if own_activity_text(s.text, c, is_host) is None:
+                continue
+            found = find_metrics(s.text, c)
+            per_sentence[i] = len(found)
+            for m in found:
+                current = best.get(m.name)
+                if current is None or (m.total, m.value) > (current[0].total, current[0].value):
+                    best[m.name] = (m, s)
+        metrics = {name: m.value for name, (m, _) in best.items()}
+        approx = sorted(name for name, (m, _) in best.items() if m.approximate)
+        evidence = {name: _evidence(s.text, s.loc, approximate=m.approximate) for name, (m, s) in best.items()}
+        return metrics, approx, evidence, per_sentence
+
+
+def _has_activity_verb(text: str) -> bool:
+    return any(v in text for v in _ACTIVITY_VERBS)
+
+
+def _dateline(text: str, m: DateMention) -> bool:
+    """"湖南日报6月10日讯": a newspaper's date, not an activity's."""
+    return text[m.span[1] : m.span[1] + 1] in ("讯", "电")

@@ -1,0 +1,74 @@
+"""Activity types per sentence, from jieba tokens and the campaign's weighted cue words.
+
+Cue words are evidence, not proof: sentences that quote the national notice's own
+events or requirements, newspaper datelines and figures of speech are read without them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.campaign import Campaign
+from pipeline.extract.dates import DateMention
+from pipeline.extract.sentences import Sentence
+from pipeline.extract.tokens import boundaries, find_cues, tokenizer
+from pipeline.model import Location
+
+_PLACE = re.compile(
+    r"(?:在|于|赴|到|地点[：:]\s*)(?P<place>[\u4e00-\u9fffA-Za-z0-9]{2,18}?"
+    r"(?:广场|公园|中心|社区|学校|大学|学院|中学|小学|大厦|会议室|会议中心|礼堂|报告厅|商场|超市|市场|园区|基地|"
+    r"实验室|展厅|展馆|街道|酒店|宾馆|剧院|体育馆|图书馆|步行街|服务大厅|大楼|局|院|馆|村|镇|县|区))"
+)
+_DATELINE = re.compile(r"^.{0,30}?(?:讯|电)\s*(?:[（(][^）)]{0,40}[）)])?")
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    type: str
+    date: date | None
+    place: str | None
+    evidence: str
+    loc: Location
+    cues: tuple[str, ...]
+
+
+def own_activity_text(sentence: str, campaign: Campaign, is_host: bool) -> str | None:
+    """The part of a sentence that can show the sender's own activity, or None if none can."""
+    not_own = campaign.not_own
+    if any(p in sentence for p in not_own.get("quoted_notice", ())):
+        return None
+    if not is_host:
+        for event in campaign.national_events:
+            if any(c in sentence for c in event.cues) and not re.search(r"我局|我省|我市|我委|我院|我中心|我公司|承办|协办", sentence):
+                return None
+    for phrase in not_own.get("figures_of_speech", ()):
+        sentence = sentence.replace(phrase, "")
+    if any(d in sentence[:40] for d in not_own.get("datelines", ())):
+        sentence = _DATELINE.sub("", sentence, count=1)
+    return sentence
+
+
+def find_activities(sentences: list[Sentence], dates: dict[int, list[DateMention]], campaign: Campaign,
+                    is_host: bool) -> list[Activity]:
+    """One Activity per (sentence, type) whose cue weights reach the threshold."""
+    tk = tokenizer(campaign)
+    found: list[Activity] = []
+    for idx, sentence in enumerate(sentences):
+        text = own_activity_text(sentence.text, campaign, is_host)
+        if not text:
+            continue
+        edges = boundaries(tk, text)
+        day = next((d.start for d in dates.get(idx, ())), None)
+        place = _place(text)
+        for atype in campaign.activity_types:
+            hits = find_cues(text, atype.cues, edges)
+            if sum(atype.cues[c] for c, _ in hits) >= campaign.activity_threshold:
+                found.append(Activity(atype.name, day, place, sentence.text, sentence.loc, tuple(c for c, _ in hits)))
+    return found
+
+
+def _place(text: str) -> str | None:
+    m = _PLACE.search(text)
+    return m.group("place") if m else None

@@ -1,0 +1,130 @@
+"""Who sent the document: from the 落款, title, letterhead, 文号 and file name, in that order.
+
+Body text is never asked: a provincial summary names its cities (some of them roster
+members themselves), and the sender is who signs, not the first place mentioned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from pipeline.campaign import Campaign
+from pipeline.extract.signature import Signature
+from pipeline.model import BlockKind, Document, Location
+
+_ORG_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
+_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
+_TITLE_NOISE = re.compile(r"^(?:关于|转发|印发)")
+
+
+@dataclass(frozen=True, slots=True)
+class SenderMatch:
+    name: str
+    kind: str  # regulator | demo_zone | institution | unknown
+    evidence: str
+    loc: Location | None
+    source: str  # where it was found: 落款, 标题, 页眉, 文号, 文件名
+
+
+def find_sender(doc: Document, signature: Signature, campaign: Campaign) -> SenderMatch | None:
+    title_blocks = [b for b in doc.blocks if b.kind in (BlockKind.TITLE, BlockKind.TEXT_BOX)][:4]
+    if not title_blocks:
+        title_blocks = [b for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)][:2]
+    zones = [
+        ("落款", [b for _, b in signature.names]),
+        ("标题", title_blocks),
+        ("页眉", [b for b in doc.blocks if b.kind is BlockKind.HEADER]),
+    ]
+    mentions_zone = " ".join(b.text for _, blocks in zones[:2] for b in blocks)
+    for source, blocks in zones:
+        for block in blocks:
+            match = _match_text(block.text, campaign, mentions_zone)
+            if match:
+                name, kind = match
+                return SenderMatch(name, kind, block.text, block.loc, source)
+    for block in doc.blocks[:12]:
+        for m in _DOC_NUMBER.finditer(block.text):
+            entry = _by_doc_number(m.group(1), campaign)
+            if entry:
+                return SenderMatch(entry, "regulator", m.group(0), block.loc, "文号")
+    stem = PurePosixPath(doc.source.path).stem
+    match = _match_text(stem, campaign, stem)
+    if match:
+        return SenderMatch(match[0], match[1], stem, None, "文件名")
+    return None
+
+
+def _match_text(text: str, campaign: Campaign, context: str) -> tuple[str, str] | None:
+    """A roster member named with a bureau suffix, else any organisation's full name."""
+    text = _TITLE_NOISE.sub("", text)
+    roster = _roster_pattern(campaign)
+    m = roster.search(text)
+    if m:
+        return _canonical(m.group("name"), campaign), "regulator"
+    org = _organisation(text, campaign)
+    if org:
+        return org, _kind_of(org, campaign, context)
+    m = _bare_roster_pattern(campaign).match(text)
+    if m:  # "江苏省2018年世界认可日活动方案": a roster name opening a title
+        return _canonical(m.group("name"), campaign), "regulator"
+    return None
+
+
+@lru_cache(maxsize=8)
+def _roster_pattern(campaign: Campaign) -> re.Pattern:
+    names = sorted({n for r in campaign.roster for n in r.names}, key=len, reverse=True)
+    suffixes = "|".join(map(re.escape, campaign.regulator_suffixes))
+    # A roster name directly followed by a bureau suffix, and not preceded by another
+    # place name character (河南省许昌市质监局 is 许昌's bureau, not 河南's).
+    return re.compile(
+        rf"(?<![\u4e00-\u9fff省市区县州])(?P<name>{'|'.join(map(re.escape, names))})(?:省|市|自治区)?(?:{suffixes})"
+    )
+
+
+@lru_cache(maxsize=8)
+def _bare_roster_pattern(campaign: Campaign) -> re.Pattern:
+    names = sorted({r.name for r in campaign.roster}, key=len, reverse=True)
+    return re.compile(rf"^(?P<name>{'|'.join(map(re.escape, names))})(?![\u4e00-\u9fff]{{0,3}}(?:市|县|区)(?:质|市场))")
+
+
+def _canonical(form: str, campaign: Campaign) -> str:
+    for entry in campaign.roster:
+        if form in entry.names:
+            return entry.name
+    return form
+
+
+def _organisation(text: str, campaign: Campaign) -> str | None:
+    """The first organisation name in a line: a run of name characters ending in a suffix."""
+    suffixes = "|".join(map(re.escape, campaign.organisation_suffixes))
+    for m in re.finditer(rf"{_ORG_CHARS}{{2,40}}?(?:{suffixes})", text):
+        name = _TITLE_NOISE.sub("", m.group(0))
+        name = re.sub(r"^\d{4}年?", "", name)
+        if len(name) >= 4 and not re.search(r"世界认可日|活动|方案|总结|报告", name):
+            return name
+    return None
+
+
+def _kind_of(org: str, campaign: Campaign, context: str) -> str:
+    if any(w in org for w in campaign.demo_zone_words):
+        return "demo_zone"
+    is_bureau = any(org.endswith(s) for s in campaign.regulator_suffixes) or org.endswith("局")
+    if not is_bureau and any(w in context for w in campaign.demo_zone_words):
+        return "demo_zone"
+    if is_bureau:
+        return "unknown"
+    if any(w in org for w in campaign.institution_words) or org.endswith(("协会", "学会")):
+        return "institution"
+    return "unknown"
+
+
+def _by_doc_number(prefix: str, campaign: Campaign) -> str | None:
+    """湘质监函 -> 湖南省: the abbreviation opens the 文号 and a bureau word follows."""
+    for entry in sorted(campaign.roster, key=lambda r: max(map(len, r.abbr), default=0), reverse=True):
+        for abbr in sorted(entry.abbr, key=len, reverse=True):
+            if prefix.startswith(abbr) and re.match(r"(?:市)?(?:质监|市监|市场|质|监)", prefix[len(abbr):]):
+                return entry.name
+    return None

@@ -1,0 +1,64 @@
+"""The units extraction reads: sentences of body text and rows of tables, each with its location."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.model import BlockKind, Document, Location
+from pipeline.text import split_sentences
+
+_UNIT_IN_HEADER = re.compile(r"^(?P<label>.*?)[（(](?P<unit>[^）)]{1,4})[）)]$")
+_NUMBER_CELL = re.compile(r"^(?:近|约|逾)?\d+(?:\.\d+)?[万千]?(?:余|多)?$")
+_BODY_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TEXT_BOX)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    loc: Location
+    kind: BlockKind
+    block: int  # index of the block it came from
+
+
+def body_sentences(doc: Document) -> list[Sentence]:
+    """Sentences of paragraphs, headings and text boxes, then one per table row.
+
+    A table row is read as one sentence ("6月9日，长沙，启动仪式"), and a statistics
+    table's numbers get their column's unit back ("发放资料（份）" + "5000" -> "发放资料5000份").
+    """
+    out: list[Sentence] = []
+    for i, block in enumerate(doc.blocks):
+        if block.kind in _BODY_KINDS:
+            out.extend(Sentence(s, block.loc, block.kind, i) for s in split_sentences(block.text))
+    first_cell = {}
+    for i, block in enumerate(doc.blocks):
+        if block.kind is BlockKind.TABLE_CELL:
+            first_cell.setdefault((block.loc.table, block.loc.row), (i, block.loc))
+    for table in doc.tables:
+        if not table.rows:
+            continue
+        header = table.rows[0]
+        for r, row in enumerate(table.rows[1:], start=2):
+            text = _row_sentence(header, row)
+            if text:
+                i, loc = first_cell.get((table.index, r), (-1, Location(page=table.page, table=table.index, row=r, column=1)))
+                out.append(Sentence(text, loc, BlockKind.TABLE_CELL, i))
+    return out
+
+
+def _row_sentence(header: list[str], row: list[str]) -> str:
+    parts = []
+    for c, cell in enumerate(row):
+        if not cell:
+            continue
+        head = header[c] if c < len(header) else ""
+        m = _UNIT_IN_HEADER.match(head)
+        if _NUMBER_CELL.match(cell) and head:
+            if m:
+                parts.append(f"{m.group('label')}{cell}{m.group('unit')}")
+            else:
+                parts.append(f"{head}{cell}")
+        else:
+            parts.append(cell.replace("\n", "，"))
+    return "，".join(parts) + ("。" if parts else "")

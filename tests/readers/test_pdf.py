@@ -1,0 +1,83 @@
+import difflib
+
+import pytest
+
+from pipeline import errors
+from pipeline.errors import UnreadableFile
+from pipeline.model import BlockKind, Status
+from pipeline.readers import read_document
+from tests.conftest import LABELS, INBOX, sample, source_for
+
+
+def read(path):
+    data = path.read_bytes()
+    return read_document(data, source_for(path, data))
+
+
+def body_text(doc) -> str:
+    return "".join(b.text for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TITLE))
+
+
+def test_pdf_made_from_docx_reads_like_the_docx():
+    """Lines wrapped mid-sentence are joined back: the PDF's paragraphs match the .docx's."""
+    docx_doc, pdf_doc = read(sample("c08", "docx")), read(sample("c08", "pdf"))
+    ratio = difflib.SequenceMatcher(None, body_text(docx_doc), body_text(pdf_doc), autojunk=False).ratio()
+    assert ratio > 0.95
+    docx_paras = [b.text for b in docx_doc.blocks if b.kind is BlockKind.PARAGRAPH and len(b.text) > 60]
+    pdf_paras = {b.text for b in pdf_doc.blocks if b.kind is BlockKind.PARAGRAPH}
+    joined = sum(1 for p in docx_paras if p in pdf_paras)
+    assert joined >= 0.8 * len(docx_paras), "long paragraphs come back whole, not line by line"
+
+
+def test_pages_locations_and_title():
+    doc = read(sample("c10", "pdf"))
+    assert doc.pages >= 1
+    assert all(b.loc.page is not None for b in doc.blocks)
+    assert any(b.kind is BlockKind.TITLE and "世界认可日" in b.text for b in doc.blocks)
+    assert any(b.align == "right" for b in doc.blocks), "the 落款 is right-aligned"
+
+
+def test_ruled_table_is_kept_as_rows():
+    doc = read(sample("c03", "pdf"))  # a plan carried by a schedule table
+    assert doc.tables
+    assert any("时间" in cell for cell in doc.tables[0].rows[0])
+    cells = [b for b in doc.blocks if b.kind is BlockKind.TABLE_CELL]
+    assert cells and cells[0].loc.table == 1 and cells[0].loc.page >= 1
+
+
+def test_fake_bold_doubled_characters_are_removed():
+    fake = next(INBOX / l["file"] for l in LABELS if "fake" in (l.get("note") or "") or "定稿" in l["file"] and l["format"] == "pdf")
+    doc = read(fake)
+    text = body_text(doc)
+    assert "世界认可日" in text
+    assert "世世界界" not in text and "认认可可" not in text
+
+
+def test_page_numbers_are_footers_not_body():
+    doc = read(sample("c08", "pdf"))
+    assert not any(b.kind is BlockKind.PARAGRAPH and b.text.strip("—- ").isdigit() for b in doc.blocks)
+
+
+def test_scan_without_text_layer_needs_ocr():
+    path = sample(fmt="pdf", status="needs_ocr")
+    with pytest.raises(UnreadableFile) as e:
+        read(path)
+    assert e.value.status is Status.NEEDS_OCR
+    assert e.value.message == errors.NO_TEXT_LAYER
+
+
+def test_encrypted_pdf_fails_with_a_clear_message():
+    path = sample(fmt="pdf", status="failed")
+    with pytest.raises(UnreadableFile) as e:
+        read(path)
+    assert e.value.status is Status.FAILED
+    assert "密码" in e.value.message
+
+
+def test_broken_pdf_is_reported_as_damaged(tmp_path):
+    data = sample("c10", "pdf").read_bytes()
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(data[:200])
+    with pytest.raises(UnreadableFile) as e:
+        read_document(broken.read_bytes(), source_for(broken))
+    assert e.value.message == errors.CORRUPT
