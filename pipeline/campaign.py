@@ -80,6 +80,7 @@ class Campaign:
     theme_cues: tuple[str, ...]
     generic_phrases: tuple[str, ...]
     total_words: tuple[str, ...]
+    stock_words: tuple[str, ...]
     metrics: tuple[MetricRule, ...]
     jieba_words: tuple[str, ...]
     scoring: dict[str, float]
@@ -158,8 +159,9 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         not_own={k: tuple(v) for k, v in acts.get("not_own", {}).items()},
         innovation_cues=tuple(d.get("innovation", {}).get("cues", ())),
         theme_cues=tuple(d.get("theme", {}).get("cues", ())),
-        generic_phrases=tuple(d.get("theme", {}).get("generic_phrases", ())),
+        generic_phrases=tuple(d.get("substance", {}).get("generic_phrases", ())),
         total_words=tuple(d["metrics"].get("total_words", ())),
+        stock_words=tuple(d["metrics"].get("stock_words", ())),
         metrics=metrics,
         jieba_words=tuple(d.get("jieba", {}).get("words", ())),
         scoring={k: float(v) for k, v in d.get("scoring", {}).items()},

@@ -29,6 +29,26 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from pipeline.evaluate import evaluate, format_report, load_labels
+    from pipeline.outputs.records import RECORDS_FILE, load_records
+    from pipeline.run import run
+
+    try:
+        campaign = load_campaign(args.campaign)
+    except CampaignError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="digest-eval-") as tmp:
+        out = args.out or Path(tmp)
+        run(args.inbox, out, campaign)
+        records = load_records(out / RECORDS_FILE)
+    print(format_report(evaluate(records, load_labels(args.labels))))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digest", description="汇总各单位报送的世界认可日活动方案与总结")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
     run.add_argument("--campaign", type=Path, default=None, help="活动配置文件（默认：2018年世界认可日）")
     run.set_defaults(func=_run)
+    ev = sub.add_parser("eval", help="对照标注评估提取质量（逐字段精确率、召回率、准确率及全部未命中项）")
+    ev.add_argument("--inbox", type=Path, default=Path("samples/inbox"))
+    ev.add_argument("--labels", type=Path, default=Path("samples/labels.json"))
+    ev.add_argument("--campaign", type=Path, default=None)
+    ev.add_argument("--out", type=Path, default=None, help="保留本次结果的目录（默认用临时目录）")
+    ev.set_defaults(func=_eval)
     return parser
 
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from pipeline.readers.detect import detect_format
 
 log = logging.getLogger(__name__)
 
+_COPY_MARK = re.compile(r"\(\d\)|（\d）|副本|复件|- Copy|copy", re.IGNORECASE)
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
@@ -207,7 +209,7 @@ def mark_duplicates(records: Iterable[Record]) -> list[Record]:
     """Byte-identical files after the first (earliest arrival, then path) become duplicates."""
     records = list(records)
     first: dict[str, Record] = {}
-    for rec in sorted(records, key=lambda r: (r.arrived or "", r.file)):
+    for rec in sorted(records, key=lambda r: (r.arrived or "", bool(_COPY_MARK.search(r.file)), len(r.file), r.file)):
         if rec.sha256 and rec.sha256 not in first:
             first[rec.sha256] = rec
     out = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,18 @@ def source_for(path: Path, data: bytes | None = None) -> Source:
     data = path.read_bytes() if data is None else data
     rel = path.relative_to(INBOX).as_posix() if path.is_relative_to(INBOX) else path.name
     return Source(rel, "", len(data), detect_format(data, rel))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sample_arrival_times():
+    """Git does not keep file times; give the samples their arrival times as `make run` does."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_samples"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.restore_mtimes(INBOX, ROOT / "samples" / "labels.json")
 
 
 @pytest.fixture(scope="session")

@@ -35,10 +35,10 @@ class Extractor:
         c = self.campaign
         signature = find_signature(doc, c.year)
         sender = find_sender(doc, signature, c)
-        is_host = sender is not None and any(e.host == sender.name for e in c.national_events)
+        who = sender.name if sender else None
         sentences = body_sentences(doc)
-        dates = self._dates(sentences, signature.date_block, is_host)
-        activities = find_activities(sentences, dates, c, is_host)
+        dates = self._dates(sentences, signature.date_block, who)
+        activities = find_activities(sentences, dates, c, who)
         kind, kind_reason = find_doc_kind(doc, len(activities))
 
         evidence: dict = {}
@@ -68,7 +68,10 @@ class Extractor:
         activity_sentences = {i for i, s in enumerate(sentences) if any(a.evidence == s.text for a in activities)}
         day_evidence: dict[str, dict] = {}
         for i, mentions in dates.items():
-            if i not in activity_sentences and not _has_activity_verb(sentences[i].text):
+            # A line that is only a date range ("2018年6月4日至6月15日") under a 活动时间
+            # heading is an activity window; a lone single date is a signature, not a fact.
+            window = any(m.end and m.end != m.start and len(m.text) + 2 >= len(sentences[i].text) for m in mentions)
+            if i not in activity_sentences and not _has_activity_verb(sentences[i].text) and not window:
                 continue
             for m in mentions:
                 for d in m.days():
@@ -76,7 +79,7 @@ class Extractor:
         record.activity_dates = sorted(day_evidence)
         evidence["activity_dates"] = day_evidence
 
-        metrics, approx, metric_evidence, per_sentence = self._metrics(sentences, is_host)
+        metrics, approx, metric_evidence, per_sentence = self._metrics(sentences, who)
         record.metrics, record.metrics_approximate = metrics, approx
         evidence["metrics"] = metric_evidence
 
@@ -88,14 +91,14 @@ class Extractor:
         record.evidence = evidence
         return record
 
-    def _dates(self, sentences: list[Sentence], signature_block: int | None, is_host: bool) -> dict[int, list[DateMention]]:
+    def _dates(self, sentences: list[Sentence], signature_block: int | None, who: str | None) -> dict[int, list[DateMention]]:
         """Dates of each sentence that can be activity dates (no deadlines, 落款, notice events)."""
         c = self.campaign
         out: dict[int, list[DateMention]] = {}
         for i, s in enumerate(sentences):
             if signature_block is not None and s.block == signature_block:
                 continue
-            own = own_activity_text(s.text, c, is_host)
+            own = own_activity_text(s.text, c, who)
             if own is None:
                 continue
             mentions = [
@@ -106,12 +109,12 @@ class Extractor:
                 out[i] = mentions
         return out
 
-    def _metrics(self, sentences: list[Sentence], is_host: bool):
+    def _metrics(self, sentences: list[Sentence], who: str | None):
         c = self.campaign
         best: dict[str, tuple[MetricMention, Sentence]] = {}
         per_sentence: dict[int, int] = {}
         for i, s in enumerate(sentences):
-            if own_activity_text(s.text, c, is_host) is None:
+            if own_activity_text(s.text, c, who) is None:
                 continue
             found = find_metrics(s.text, c)
             per_sentence[i] = len(found)

@@ -21,6 +21,8 @@ _PLACE = re.compile(
     r"(?:广场|公园|中心|社区|学校|大学|学院|中学|小学|大厦|会议室|会议中心|礼堂|报告厅|商场|超市|市场|园区|基地|"
     r"实验室|展厅|展馆|街道|酒店|宾馆|剧院|体育馆|图书馆|步行街|服务大厅|大楼|局|院|馆|村|镇|县|区))"
 )
+_BOOK_TITLE = re.compile(r"《[^》]{1,40}》")
+_THEME_CLAUSE = re.compile(r"(?:^|(?<=[。；，]))以[^，。；]{1,40}?为(?:主线|主题|重点|契机|抓手|核心|载体|主要内容)[，。；]?")
 _DATELINE = re.compile(r"^.{0,30}?(?:讯|电)\s*(?:[（(][^）)]{0,40}[）)])?")
 
 
@@ -34,29 +36,37 @@ class Activity:
     cues: tuple[str, ...]
 
 
-def own_activity_text(sentence: str, campaign: Campaign, is_host: bool) -> str | None:
-    """The part of a sentence that can show the sender's own activity, or None if none can."""
+def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> str | None:
+    """The part of a sentence that can show the sender's own activity, or None if none can.
+
+    The national events are nobody's own activity but their host's; purpose clauses
+    ("为深入宣贯…，"), titles of documents and booklets (《…》), figures of speech and
+    newspaper datelines are removed before cue words are looked for.
+    """
     not_own = campaign.not_own
     if any(p in sentence for p in not_own.get("quoted_notice", ())):
         return None
-    if not is_host:
-        for event in campaign.national_events:
-            if any(c in sentence for c in event.cues) and not re.search(r"我局|我省|我市|我委|我院|我中心|我公司|承办|协办", sentence):
-                return None
+    for event in campaign.national_events:
+        if event.host != sender and any(c in sentence for c in event.cues):
+            return None
     for phrase in not_own.get("figures_of_speech", ()):
         sentence = sentence.replace(phrase, "")
     if any(d in sentence[:40] for d in not_own.get("datelines", ())):
         sentence = _DATELINE.sub("", sentence, count=1)
-    return sentence
+    sentence = _BOOK_TITLE.sub("《》", sentence)
+    openers = not_own.get("purpose_openers", ())
+    if openers:
+        sentence = re.sub(rf"(?:^|(?<=[。；，]))(?:{'|'.join(map(re.escape, openers))})[^，。；]*，", "", sentence)
+    return _THEME_CLAUSE.sub("", sentence)
 
 
 def find_activities(sentences: list[Sentence], dates: dict[int, list[DateMention]], campaign: Campaign,
-                    is_host: bool) -> list[Activity]:
+                    sender: str | None) -> list[Activity]:
     """One Activity per (sentence, type) whose cue weights reach the threshold."""
     tk = tokenizer(campaign)
     found: list[Activity] = []
     for idx, sentence in enumerate(sentences):
-        text = own_activity_text(sentence.text, campaign, is_host)
+        text = own_activity_text(sentence.text, campaign, sender)
         if not text:
             continue
         edges = boundaries(tk, text)

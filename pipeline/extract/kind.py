@@ -26,7 +26,9 @@ def find_doc_kind(doc: Document, activity_count: int) -> tuple[str, str]:
     if not title:
         title = next((b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH), "")[:80]
     body = "\n".join(b.text for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TABLE_CELL))
-    done, intended = len(_DONE.findall(body)), len(_INTENDED.findall(body))
+    # The aspect particle 了 marks finished actions; news-style accounts use few other markers.
+    perfective = len(re.findall(r"(?<!为)了(?!解)", body))
+    done, intended = len(_DONE.findall(body)) + perfective // 2, len(_INTENDED.findall(body))
     plan_title, summary_title = _PLAN_TITLE.search(title), _SUMMARY_TITLE.search(title)
     if activity_count <= 1 and len(body) < 600 and (_COVER_TITLE.search(title) or "附件" in body):
         return "other", f"篇幅短、没有活动内容（{title or '无标题'}）"

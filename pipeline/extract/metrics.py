@@ -30,11 +30,16 @@ class MetricMention:
 def find_metrics(sentence: str, campaign: Campaign) -> list[MetricMention]:
     """Every counted quantity in one sentence that one of the campaign's metric rules claims."""
     found = []
+    if any(w in sentence for w in campaign.stock_words):
+        return found  # "全市共有检验检测机构近400家" describes what exists, not what the campaign did
     for m in _NUMBER.finditer(sentence):
         raw = m.group("num")
-        if raw in ("一", "十") and not m.group("post"):
-            continue  # 一 and 十 alone are words far more often than counts
-        value = parse_amount(raw)
+        if m.group("pre") == "上" and raw in ("百", "千", "万"):
+            value = {"百": 100, "千": 1000, "万": 10_000}[raw]  # 上百人: at least a hundred
+        elif raw in ("一", "十") and not m.group("post") or not re.search(r"[\d〇○零一二两三四五六七八九]", raw):
+            continue  # 一/十 alone are words more often than counts; 万 alone (进万家) is no number
+        else:
+            value = parse_amount(raw)
         if value is None or value <= 0:
             continue
         rest = sentence[m.end() :]
@@ -104,7 +109,8 @@ def _context_distance(sentence: str, clause: tuple[int, int], start: int, end: i
 
 
 def _is_total(sentence: str, start: int, campaign: Campaign) -> bool:
-    before = sentence[max(0, start - 25) : start]
+    left = max(sentence.rfind(p, 0, start) for p in "；;。") + 1
+    before = sentence[max(left, start - 40) : start]
     return any(w in before for w in campaign.total_words)
 
 

@@ -18,6 +18,8 @@ from pipeline.model import BlockKind, Document, Location
 _ORG_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _TITLE_NOISE = re.compile(r"^(?:关于|转发|印发)")
+_CAPTION = re.compile(r"^(?:图\s*\d|图[一二三四五六七八九十]|照片\s*\d)")
+_STOP = re.compile(r"关于|世界认可日|活动|方案|总结|报告|举办|主办|开展")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,7 @@ def find_sender(doc: Document, signature: Signature, campaign: Campaign) -> Send
     if not title_blocks:
         title_blocks = [b for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)][:2]
     zones = [
-        ("落款", [b for _, b in signature.names]),
+        ("落款", [b for _, b in reversed(signature.names) if not _CAPTION.match(b.text)]),
         ("标题", title_blocks),
         ("页眉", [b for b in doc.blocks if b.kind is BlockKind.HEADER]),
     ]
@@ -50,6 +52,12 @@ def find_sender(doc: Document, signature: Signature, campaign: Campaign) -> Send
             entry = _by_doc_number(m.group(1), campaign)
             if entry:
                 return SenderMatch(entry, "regulator", m.group(0), block.loc, "文号")
+    # Last resort before the file name: an organisation named in the opening paragraphs
+    # (a news release says "由XX公司主办"); roster members there are often other places.
+    for block in [b for b in doc.blocks if b.kind is BlockKind.PARAGRAPH][:4]:
+        org = _organisation(block.text, campaign)
+        if org and not _roster_pattern(campaign).search(org):
+            return SenderMatch(org, _kind_of(org, campaign, mentions_zone + block.text), block.text, block.loc, "正文")
     stem = PurePosixPath(doc.source.path).stem
     match = _match_text(stem, campaign, stem)
     if match:
@@ -101,9 +109,15 @@ def _organisation(text: str, campaign: Campaign) -> str | None:
     """The first organisation name in a line: a run of name characters ending in a suffix."""
     suffixes = "|".join(map(re.escape, campaign.organisation_suffixes))
     for m in re.finditer(rf"{_ORG_CHARS}{{2,40}}?(?:{suffixes})", text):
-        name = _TITLE_NOISE.sub("", m.group(0))
+        name = m.group(0)
+        # Extend over a following name part: 中国质量认证中心 + 南京分中心, 集团 + 有限公司.
+        while more := re.match(rf"{_ORG_CHARS}{{0,8}}?(?:{suffixes})", text[m.start() + len(name):]):
+            if _STOP.search(more.group(0)):
+                break
+            name += more.group(0)
+        name = re.sub(r"^.*?(?:由|经|与|和|在|是)(?=.{4})", "", _TITLE_NOISE.sub("", name)) if len(name) > 12 else _TITLE_NOISE.sub("", name)
         name = re.sub(r"^\d{4}年?", "", name)
-        if len(name) >= 4 and not re.search(r"世界认可日|活动|方案|总结|报告", name):
+        if len(name) >= 4 and not _STOP.search(name):
             return name
     return None
 

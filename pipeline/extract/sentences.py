@@ -10,6 +10,9 @@ from pipeline.text import split_sentences
 
 _UNIT_IN_HEADER = re.compile(r"^(?P<label>.*?)[（(](?P<unit>[^）)]{1,4})[）)]$")
 _NUMBER_CELL = re.compile(r"^(?:近|约|逾)?\d+(?:\.\d+)?[万千]?(?:余|多)?$")
+# Column headings that end in a count's unit: the unit goes after the number too.
+_HEADER_UNITS = {"人次": "人次", "人数": "人", "份数": "份", "份": "份", "篇数": "篇", "篇": "篇", "条数": "条",
+                 "场次": "场次", "次数": "次", "家数": "家", "机构数": "家", "册": "册"}
 _BODY_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TEXT_BOX)
 
 
@@ -57,8 +60,9 @@ def _row_sentence(header: list[str], row: list[str]) -> str:
         if _NUMBER_CELL.match(cell) and head:
             if m:
                 parts.append(f"{m.group('label')}{cell}{m.group('unit')}")
-            else:
-                parts.append(f"{head}{cell}")
+            else:  # "参与人次" + "6970" -> "参与人次6970人次"
+                unit = next((u for u in _HEADER_UNITS if head.endswith(u)), "")
+                parts.append(f"{head}{cell}{_HEADER_UNITS.get(unit, '')}")
         else:
             parts.append(cell.replace("\n", "，"))
     return "，".join(parts) + ("。" if parts else "")

@@ -190,8 +190,8 @@ def _alignment(ln, left: float, right: float, centre: float, size: float) -> str
     indent, gap = ln["x0"] - left, right - ln["x1"]
     if indent > 2 * size and abs((ln["x0"] + ln["x1"]) / 2 - centre) < 1.5 * size and gap > 2 * size:
         return "center"
-    if gap < 1.5 * size and indent > (right - left) * 0.4:
-        return "right"
+    if indent > (right - left) * 0.4 and (gap < 1.5 * size or ln["x1"] - ln["x0"] < (right - left) * 0.5):
+        return "right"  # flush right, or a 落款 indented from the right ("右空四字")
     return None
 
 
@@ -201,6 +201,9 @@ def _starts_paragraph(prev, ln, text: str, align, big: bool, left: float, right:
         return True  # centred titles, right-aligned 落款 and large lines stand alone
     if ln["top"] - p_ln["bottom"] > 1.2 * size:
         return True  # a blank line's worth of space
+    if p_ln["x1"] >= right - 2 * size and p_ln["x0"] < left + 3 * size and p_text[-1] not in SENTENCE_END + "：:":
+        return False  # the previous line ran to the margin mid-sentence: this one continues it
+        # (lists with a hanging indent start their second line further right)
     if ln["x0"] - left > 1.2 * size:
         return True  # first-line indent
     if p_ln["x1"] < right - 2 * size:

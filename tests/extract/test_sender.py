@@ -1,0 +1,57 @@
+from pipeline.extract import Extractor
+from pipeline.model import Block, BlockKind, Document, Location, Record, Source
+
+
+def doc(*lines: tuple[str, BlockKind, str | None], path: str = "x.docx") -> Document:
+    blocks = [Block(text, kind, Location(paragraph=i + 1), align) for i, (text, kind, align) in enumerate(lines)]
+    return Document(source=Source(path, "", 0, "docx"), blocks=blocks)
+
+
+P, T, R = BlockKind.PARAGRAPH, BlockKind.TITLE, "right"
+
+
+def extract(campaign, document: Document) -> Record:
+    return Extractor(campaign)(document, Record(file=document.source.path, sha256="", format="docx", status="ok"))
+
+
+def test_the_signer_not_the_cities_named_in_the_body(campaign):
+    rec = extract(campaign, doc(
+        ("2018年世界认可日活动总结", T, "center"),
+        ("6月9日，宁波市局、青岛市局和深圳市场监管委分别在当地举办启动仪式，发放资料5000余份。", P, None),
+        ("浙江省质量技术监督局", P, R),
+        ("二〇一八年七月十日", P, R),
+    ))
+    assert (rec.submitter, rec.submitter_kind, rec.doc_date) == ("浙江省", "regulator", "2018-07-10")
+
+
+def test_reformed_names_map_to_the_roster(campaign):
+    for signer, canonical in [("深圳市市场和质量监督管理委员会", "深圳市"), ("湖南省市场监督管理局", "湖南省"),
+                              ("新疆生产建设兵团质量技术监督局", "新疆生产建设兵团"), ("内蒙古自治区质监局", "内蒙古自治区")]:
+        rec = extract(campaign, doc(("开展宣传活动。", P, None), (signer, P, R), ("2018年6月1日", P, R)))
+        assert rec.submitter == canonical, signer
+
+
+def test_a_county_bureau_is_unknown_under_its_own_name(campaign):
+    rec = extract(campaign, doc(("开展宣传活动。", P, None), ("河南省中牟县市场监督管理局", P, R), ("2018年6月20日", P, R)))
+    assert (rec.submitter, rec.submitter_kind) == ("河南省中牟县市场监督管理局", "unknown")
+
+
+def test_institution_full_name_and_demo_zone(campaign):
+    rec = extract(campaign, doc(("开放实验室。", P, None), ("中国质量认证中心南京分中心", P, R), ("2018年6月20日", P, R)))
+    assert (rec.submitter, rec.submitter_kind) == ("中国质量认证中心南京分中心", "institution")
+    rec = extract(campaign, doc(("泉州国家检验检测认证公共服务平台示范区2018年世界认可日活动总结", T, "center"),
+                                ("举办开放日。", P, None), ("泉州市检验检测认证集团有限公司", P, R), ("2018年6月25日", P, R)))
+    assert (rec.submitter, rec.submitter_kind) == ("泉州市检验检测认证集团有限公司", "demo_zone")
+
+
+def test_document_number_gives_the_sender_when_nothing_else_does(campaign):
+    rec = extract(campaign, doc(("湘质监函〔2018〕12号", P, "center"), ("开展宣传活动。", P, None)))
+    assert rec.submitter == "湖南省"
+
+
+def test_national_events_are_only_the_hosts_activity(campaign):
+    text = "6月9日，国家认监委、长沙市人民政府在长沙举办世界认可日分场活动，举行启动仪式。"
+    hunan = extract(campaign, doc((text, P, None), ("湖南省质量技术监督局", P, R), ("2018年5月25日", P, R)))
+    other = extract(campaign, doc((text, P, None), ("江苏省质量技术监督局", P, R), ("2018年5月25日", P, R)))
+    assert "2018-06-09" in hunan.activity_dates and "主题仪式" in hunan.activity_types
+    assert other.activity_dates == [] and "主题仪式" not in other.activity_types
