@@ -20,7 +20,7 @@ ASK_RESEND = "请联系报送单位重新发送"
 
 CORRUPT = f"文件已损坏，无法打开；{ASK_RESEND}"
 EMPTY = f"文件为空（0字节），没有内容；{ASK_RESEND}"
-ENCRYPTED = f"文件设置了打开密码，无法读取；请联系报送单位发送未加密的版本"
+ENCRYPTED = "文件设置了打开密码，无法读取；请联系报送单位发送未加密的版本"
 TOO_LARGE = "文件大小为{size}，超过上限{limit}，未读取；请联系报送单位压缩图片后重新发送，或调高上限后重新运行"
 NO_TEXT_LAYER = "PDF是扫描件或图片，没有可复制的文字，需要文字识别(OCR)后才能读取；可请报送单位提供Word版本"
 NO_LIBREOFFICE = (

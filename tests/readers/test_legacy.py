@@ -1,6 +1,5 @@
 import pytest
 
-from pipeline import errors
 from pipeline.errors import UnreadableFile
 from pipeline.model import BlockKind, Status
 from pipeline.readers import legacy, read_document
