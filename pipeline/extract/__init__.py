@@ -37,8 +37,9 @@ class Extractor:
         sender = find_sender(doc, signature, c)
         who = sender.name if sender else None
         sentences = body_sentences(doc)
-        dates = self._dates(sentences, signature.date_block, who)
-        activities = find_activities(sentences, dates, c, who)
+        own = [own_activity_text(s.text, c, who) for s in sentences]  # once per sentence
+        dates = self._dates(sentences, own, signature.date_block)
+        activities = find_activities(sentences, own, dates, c)
         kind, kind_reason = find_doc_kind(doc, len(activities))
 
         evidence: dict = {}
@@ -79,7 +80,7 @@ class Extractor:
         record.activity_dates = sorted(day_evidence)
         evidence["activity_dates"] = day_evidence
 
-        metrics, approx, metric_evidence, per_sentence = self._metrics(sentences, who)
+        metrics, approx, metric_evidence, per_sentence = self._metrics(sentences, own)
         record.metrics, record.metrics_approximate = metrics, approx
         evidence["metrics"] = metric_evidence
 
@@ -91,30 +92,28 @@ class Extractor:
         record.evidence = evidence
         return record
 
-    def _dates(self, sentences: list[Sentence], signature_block: int | None, who: str | None) -> dict[int, list[DateMention]]:
+    def _dates(self, sentences: list[Sentence], own: list[str | None],
+               signature_block: int | None) -> dict[int, list[DateMention]]:
         """Dates of each sentence that can be activity dates (no deadlines, 落款, notice events)."""
         c = self.campaign
         out: dict[int, list[DateMention]] = {}
-        for i, s in enumerate(sentences):
-            if signature_block is not None and s.block == signature_block:
-                continue
-            own = own_activity_text(s.text, c, who)
-            if own is None:
+        for i, (s, text) in enumerate(zip(sentences, own)):
+            if text is None or (signature_block is not None and s.block == signature_block):
                 continue
             mentions = [
-                m for m in find_dates(own, c.year, c.day, c.day_names)
-                if not is_deadline(own, m) and not is_vague(own, m.span[1]) and not _dateline(own, m)
+                m for m in find_dates(text, c.year, c.day, c.day_names)
+                if not is_deadline(text, m) and not is_vague(text, m.span[1]) and not _dateline(text, m)
             ]
             if mentions:
                 out[i] = mentions
         return out
 
-    def _metrics(self, sentences: list[Sentence], who: str | None):
+    def _metrics(self, sentences: list[Sentence], own: list[str | None]):
         c = self.campaign
         best: dict[str, tuple[MetricMention, Sentence]] = {}
         per_sentence: dict[int, int] = {}
         for i, s in enumerate(sentences):
-            if own_activity_text(s.text, c, who) is None:
+            if own[i] is None:
                 continue
             found = find_metrics(s.text, c)
             per_sentence[i] = len(found)

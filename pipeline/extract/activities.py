@@ -60,13 +60,15 @@ def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> 
     return _THEME_CLAUSE.sub("", sentence)
 
 
-def find_activities(sentences: list[Sentence], dates: dict[int, list[DateMention]], campaign: Campaign,
-                    sender: str | None) -> list[Activity]:
-    """One Activity per (sentence, type) whose cue weights reach the threshold."""
+def find_activities(sentences: list[Sentence], own: list[str | None], dates: dict[int, list[DateMention]],
+                    campaign: Campaign) -> list[Activity]:
+    """One Activity per (sentence, type) whose cue weights reach the threshold.
+
+    `own[i]` is sentence i as `own_activity_text` left it (None: not the sender's own).
+    """
     tk = tokenizer(campaign)
     found: list[Activity] = []
-    for idx, sentence in enumerate(sentences):
-        text = own_activity_text(sentence.text, campaign, sender)
+    for idx, (sentence, text) in enumerate(zip(sentences, own)):
         if not text:
             continue
         edges = boundaries(tk, text)
