@@ -10,7 +10,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 DEFAULT_CAMPAIGN = Path(__file__).parent / "campaigns" / "wad2018.toml"
@@ -75,6 +75,7 @@ class Campaign:
     demo_zone_words: tuple[str, ...]
     activity_types: tuple[ActivityType, ...]
     activity_threshold: float
+    event_verbs: tuple[str, ...]
     not_own: dict[str, tuple[str, ...]]
     innovation_cues: tuple[str, ...]
     theme_cues: tuple[str, ...]
@@ -86,10 +87,6 @@ class Campaign:
     scoring: dict[str, float]
     source: str = ""
     digest: str = field(default="", compare=False)  # sha256 of the file: re-extract when it changes
-
-    @cached_property
-    def roster_by_name(self) -> dict[str, RosterEntry]:
-        return {r.name: r for r in self.roster}
 
 
 @lru_cache(maxsize=8)
@@ -156,6 +153,7 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         demo_zone_words=tuple(senders.get("demo_zone_words", ())),
         activity_types=types,
         activity_threshold=float(acts.get("threshold", 1.0)),
+        event_verbs=tuple(acts.get("event_verbs", ())),
         not_own={k: tuple(v) for k, v in acts.get("not_own", {}).items()},
         innovation_cues=tuple(d.get("innovation", {}).get("cues", ())),
         theme_cues=tuple(d.get("theme", {}).get("cues", ())),

@@ -5,6 +5,7 @@ Every step sees only the document model and the campaign; none knows the file fo
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.campaign import Campaign
@@ -17,8 +18,6 @@ from pipeline.extract.sender import find_sender
 from pipeline.extract.sentences import Sentence, body_sentences
 from pipeline.extract.signature import find_signature
 from pipeline.model import Document, Location, Record
-
-_ACTIVITY_VERBS = ("举办", "开展", "组织", "举行", "召开", "活动", "启动", "走进", "发放", "参加", "邀请", "开放", "设立", "设置")
 
 
 def _evidence(text: str, loc: Location | None, **extra) -> dict:
@@ -66,13 +65,13 @@ class Extractor:
             for a in activities
         ]
 
-        activity_sentences = {i for i, s in enumerate(sentences) if any(a.evidence == s.text for a in activities)}
+        per_activity_sentence = Counter(a.sentence for a in activities)
         day_evidence: dict[str, dict] = {}
         for i, mentions in dates.items():
             # A line that is only a date range ("2018年6月4日至6月15日") under a 活动时间
             # heading is an activity window; a lone single date is a signature, not a fact.
             window = any(m.end and m.end != m.start and len(m.text) + 2 >= len(sentences[i].text) for m in mentions)
-            if i not in activity_sentences and not _has_activity_verb(sentences[i].text) and not window:
+            if i not in per_activity_sentence and not any(v in sentences[i].text for v in c.event_verbs) and not window:
                 continue
             for m in mentions:
                 for d in m.days():
@@ -86,8 +85,7 @@ class Extractor:
 
         candidates = []
         for i, s in enumerate(sentences):
-            n_act = sum(1 for a in activities if a.evidence == s.text)
-            candidates.append((score_sentence(s.text, c, per_sentence.get(i, 0), n_act), i, s))
+            candidates.append((score_sentence(s.text, c, per_sentence.get(i, 0), per_activity_sentence[i]), i, s))
         record.highlights = [_evidence(s.text, s.loc) for s in pick_highlights(candidates, c)]
         record.evidence = evidence
         return record
@@ -125,10 +123,6 @@ class Extractor:
         approx = sorted(name for name, (m, _) in best.items() if m.approximate)
         evidence = {name: _evidence(s.text, s.loc, approximate=m.approximate) for name, (m, s) in best.items()}
         return metrics, approx, evidence, per_sentence
-
-
-def _has_activity_verb(text: str) -> bool:
-    return any(v in text for v in _ACTIVITY_VERBS)
 
 
 def _dateline(text: str, m: DateMention) -> bool:

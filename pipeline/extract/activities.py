@@ -34,6 +34,7 @@ class Activity:
     evidence: str
     loc: Location
     cues: tuple[str, ...]
+    sentence: int  # index into the sentences it was found in
 
 
 def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> str | None:
@@ -77,7 +78,7 @@ def find_activities(sentences: list[Sentence], own: list[str | None], dates: dic
         for atype in campaign.activity_types:
             hits = find_cues(text, atype.cues, edges)
             if sum(atype.cues[c] for c, _ in hits) >= campaign.activity_threshold:
-                found.append(Activity(atype.name, day, place, sentence.text, sentence.loc, tuple(c for c, _ in hits)))
+                found.append(Activity(atype.name, day, place, sentence.text, sentence.loc, tuple(c for c, _ in hits), idx))
     return found
 
 

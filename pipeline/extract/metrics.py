@@ -71,7 +71,7 @@ def _claim(sentence: str, start: int, end: int, unit: str, campaign: Campaign) -
     clause = _clause(sentence, start, end)
     best, best_distance = None, None
     for rule in campaign.metrics:
-        if unit not in rule.units and unit.lstrip("余") not in rule.units:
+        if unit not in rule.units:
             continue
         following = sentence[end : end + 8]
         near = sentence[max(0, start - 12) : end + 8]

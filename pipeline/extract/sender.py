@@ -115,7 +115,10 @@ def _organisation(text: str, campaign: Campaign) -> str | None:
             if _STOP.search(more.group(0)):
                 break
             name += more.group(0)
-        name = re.sub(r"^.*?(?:由|经|与|和|在|是)(?=.{4})", "", _TITLE_NOISE.sub("", name)) if len(name) > 12 else _TITLE_NOISE.sub("", name)
+        # "由温州XX集团有限公司主办": cut the preposition that introduces the organiser.
+        name = _TITLE_NOISE.sub("", name)
+        if len(name) > 12:
+            name = re.sub(r"^.*?(?:由|经)(?=.{4})", "", name)
         name = re.sub(r"^\d{4}年?", "", name)
         if len(name) >= 4 and not _STOP.search(name):
             return name

@@ -42,6 +42,7 @@ def _zip_kind(data: bytes, ext: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
+            mimetype = zf.read("mimetype") if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError):
         # A truncated Office file still starts with PK: keep the Office format so the
         # reader reports it as damaged rather than as an odd archive.
@@ -52,11 +53,8 @@ def _zip_kind(data: bytes, ext: str) -> str:
         return "xlsx"
     if any(n.startswith("ppt/") for n in names):
         return "pptx"
-    if "mimetype" in names:
-        mt = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")
-        if b"opendocument.text" in mt:
-            return "odt"
-        return "odf"
+    if mimetype:
+        return "odt" if b"opendocument.text" in mimetype else "odf"
     if "[Content_Types].xml" in names and ext == ".docx":
         return "docx"
     return "zip"
