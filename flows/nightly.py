@@ -31,8 +31,8 @@ def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits)
 
 
 @task(name="write outputs")
-def write_task(records: list[Record], out_dir: Path, started: float, inbox: Path) -> dict:
-    return pipeline_run.write_outputs(records, out_dir, started, inbox)
+def write_task(records: list[Record], out_dir: Path, started: float, inbox: Path, campaign_file: str | None) -> dict:
+    return pipeline_run.write_outputs(records, out_dir, started, inbox, load_campaign(campaign_file))
 
 
 def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
@@ -56,8 +56,9 @@ def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: 
     items = discover_task(inbox_path)
     workers = workers or os.cpu_count() or 1
     futures = [read_task.submit(batch, campaign, limits) for batch in batches(items, workers * BATCHES_PER_WORKER)]
-    records = pipeline_run.merge([f.result() for f in futures])
-    report = write_task(records, out_path, started, inbox_path)
+    reviews = pipeline_run.previous_reviews(out_path)
+    records = pipeline_run.merge([f.result() for f in futures], reviews, load_campaign(campaign))
+    report = write_task(records, out_path, started, inbox_path, campaign)
     print(f"已处理 {report['files']} 个文件：" + "，".join(f"{k} {v}" for k, v in report["by_status"].items()))
     return report
 

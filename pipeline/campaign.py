@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_CAMPAIGN = Path(__file__).parent / "campaigns" / "wad2018.toml"
 METRIC_NAMES = ("participants", "materials", "media_reports", "consultations", "institutions")
@@ -66,6 +67,7 @@ class Campaign:
     day_names: tuple[str, ...]
     shortlist_title: str
     shortlist_size: int
+    timezone: str
     deadlines: dict[str, date]
     national_events: tuple[NationalEvent, ...]
     roster: tuple[RosterEntry, ...]
@@ -109,6 +111,14 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
         raise CampaignError(f"活动配置文件 {path} 中有错误的值：{e}") from e
 
 
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ValueError(f"未知的时区 {name}") from e
+    return name
+
+
 def _dates(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
@@ -141,6 +151,7 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         day_names=tuple(sorted(c.get("day_names", ()), key=len, reverse=True)),
         shortlist_title=c.get("shortlist_title", f"{c['name']}活动典型事例推荐名单"),
         shortlist_size=int(c.get("shortlist_size", 10)),
+        timezone=_timezone(c.get("timezone", "Asia/Shanghai")),
         deadlines={k: _dates(v) for k, v in d["deadlines"].items()},
         national_events=tuple(
             NationalEvent(e["name"], _dates(e["date"]), tuple(e["cues"]), e.get("host", ""))

@@ -23,7 +23,9 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb,
                          campaign=args.campaign)
-    print(f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）")
+    print(f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）：{report['digest']}、shortlist.docx")
+    for note in report.get("notes", []):
+        print(note)
     if report["needs_person"]:
         print(f"需要人工处理的文件 {len(report['needs_person'])} 个，见 {args.out / 'run_report.json'}")
     return 0

@@ -132,7 +132,9 @@ class Record:
     highlights: list[dict] = field(default_factory=list)  # {text, location}
     activities: list[dict] = field(default_factory=list)  # {type, date, place, evidence, location}
     evidence: dict = field(default_factory=dict)  # per fact: the sentence and where it is
+    signals: dict = field(default_factory=dict)  # innovation/theme cues found, count of 套话
     superseded_by: str | None = None  # a later version from the same sender and kind
+    review: dict = field(default_factory=dict)  # the reviewers' columns, read back from the digest
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

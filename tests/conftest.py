@@ -79,3 +79,22 @@ def prefect_harness(tmp_path_factory):
 
     with prefect_test_harness():
         yield
+
+
+@pytest.fixture(scope="session")
+def sample_batches(campaign):
+    """Fresh copies of the samples' records as read, before merging (reading is the slow part)."""
+    import copy
+
+    from pipeline.inbox import discover
+    from pipeline.run import read_files
+
+    raw = read_files(discover(INBOX), campaign)
+    return lambda: [copy.deepcopy(raw)]
+
+
+@pytest.fixture(scope="session")
+def sample_records(sample_batches, campaign):
+    from pipeline.run import merge
+
+    return merge(sample_batches(), {}, campaign)

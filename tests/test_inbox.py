@@ -7,13 +7,13 @@ import pytest
 from pipeline import errors
 from pipeline.inbox import FileReader, Limits, discover, mark_duplicates, member_name
 from pipeline.model import Status
-from pipeline.run import merge, read_files
+from pipeline.run import read_files
 from tests.conftest import INBOX, LABELS
 
 
 @pytest.fixture(scope="module")
-def records(campaign):
-    return {r.file: r for r in merge([read_files(discover(INBOX), campaign)])}
+def records(sample_records):
+    return {r.file: r for r in sample_records}
 
 
 def test_every_labelled_file_gets_a_record_with_the_labelled_status(records):

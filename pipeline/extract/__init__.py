@@ -88,7 +88,25 @@ class Extractor:
             candidates.append((score_sentence(s.text, c, per_sentence.get(i, 0), per_activity_sentence[i]), i, s))
         record.highlights = [_evidence(s.text, s.loc) for s in pick_highlights(candidates, c)]
         record.evidence = evidence
+        record.signals = self._signals(sentences, own)
         return record
+
+    def _signals(self, sentences: list[Sentence], own: list[str | None]) -> dict:
+        """Words that make a case strong or weak, with the first sentence showing each,
+        so the typical-case score can be computed (and explained) from the record alone."""
+        c = self.campaign
+
+        def first(words: tuple[str, ...]) -> dict[str, str]:
+            found: dict[str, str] = {}
+            for s, text in zip(sentences, own):
+                for w in words:
+                    if text and w not in found and w in text:
+                        found[w] = s.text
+            # "市场监管" inside "服务市场监管" is one cue found, not two.
+            return {w: t for w, t in found.items() if not any(w != o and w in o for o in found)}
+
+        generic = sum(s.text.count(g) for s in sentences for g in c.generic_phrases)
+        return {"innovation": first(c.innovation_cues), "theme": first(c.theme_cues), "generic_phrases": generic}
 
     def _dates(self, sentences: list[Sentence], own: list[str | None],
                signature_block: int | None) -> dict[int, list[DateMention]]:

@@ -14,6 +14,7 @@ def atomic_path(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; colleagues on a shared folder must open it
     try:
         yield Path(tmp)
         os.replace(tmp, target)

@@ -6,14 +6,12 @@ import pytest
 
 from pipeline.campaign import CampaignError, load_campaign
 from pipeline.evaluate import evaluate, load_labels
-from pipeline.inbox import discover
-from pipeline.run import merge, read_files
-from tests.conftest import INBOX, ROOT
+from tests.conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def evaluation(campaign):
-    records = [r.to_dict() for r in merge([read_files(discover(INBOX), campaign)])]
+def evaluation(sample_records):
+    records = [r.to_dict() for r in sample_records]
     return evaluate(json.loads(json.dumps(records)), load_labels(ROOT / "samples" / "labels.json"))
 
 
@@ -25,8 +23,8 @@ def test_floors(evaluation):
     assert evaluation.metrics_accuracy >= 0.90
 
 
-def test_every_readable_record_carries_the_extracted_fields_with_evidence(campaign):
-    for rec in merge([read_files(discover(INBOX)[:12], campaign)]):
+def test_every_readable_record_carries_the_extracted_fields_with_evidence(sample_records):
+    for rec in sample_records:
         d = rec.to_dict()
         for key in ("submitter", "submitter_kind", "doc_kind", "doc_date", "activity_types", "activity_dates",
                     "metrics", "highlights", "activities", "evidence"):

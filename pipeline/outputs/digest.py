@@ -1,0 +1,306 @@
+"""digest.xlsx: the workbook reviewers work in all week (pandas for the sums, openpyxl for the rest).
+
+Sheets (names are a contract): 总览, 报送情况, 文件清单, 活动明细, 亮点与数据, 典型案例, 问题文件.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from pipeline.campaign import Campaign
+from pipeline.model import Record, Status
+from pipeline.outputs.sheets import LATE_FILL, MISSING_FILL, Column, finish, fit_to_page_width, write_table
+from pipeline.reviews import KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
+from pipeline.score import PART_NAMES, Case, METRIC_LABELS
+
+DIGEST_FILE = "digest.xlsx"
+SHEETS = ("总览", "报送情况", "文件清单", "活动明细", "亮点与数据", "典型案例", "问题文件")
+STATUS_LABELS = {
+    "ok": "已读取", "failed": "读取失败", "needs_ocr": "扫描件待识别", "unsupported": "格式不支持",
+    "duplicate": "重复文件", "attachment": "附件（图片/视频）", "superseded": "已被新版本替代",
+}
+KIND_OF_SENDER = {"regulator": "必报单位", "demo_zone": "示范区建设单位", "institution": "从业机构", "unknown": "其他/未识别"}
+REVIEW_COLS = [Column(h, review=True, width=14 if h != "审核意见" else 30) for h in REVIEW_COLUMNS]
+KEY_COL = Column(KEY_HEADER, hidden=True, width=10)
+COUNTED = (Status.OK, Status.SUPERSEDED)
+
+
+@dataclass
+class DigestInput:
+    records: Sequence[Record]  # as extracted, each with its review
+    effective: Sequence[Record]  # the same records with reviewers' corrections applied
+    cases: Sequence[Case]  # ranked summaries
+    campaign: Campaign
+    run_time: datetime
+    inbox: Path
+
+
+def arrival(record: Record, tz: ZoneInfo) -> datetime | None:
+    """Arrival in the campaign's time zone, without tzinfo (Excel has none)."""
+    if not record.arrived:
+        return None
+    moment = datetime.fromisoformat(record.arrived)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
+    return moment.replace(tzinfo=None)
+
+
+def write_digest(data: DigestInput, target: Path) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name in SHEETS:
+        wb.create_sheet(name)
+    tz = ZoneInfo(data.campaign.timezone)
+    frame = _frame(data, tz)
+    _submissions(wb["报送情况"], data, frame)
+    _files(wb["文件清单"], data, tz, target.parent)
+    _activities(wb["活动明细"], data)
+    _highlights(wb["亮点与数据"], data)
+    _cases(wb["典型案例"], data)
+    _problems(wb["问题文件"], data)
+    _overview(wb["总览"], data, frame)
+    wb.save(target)
+    return target
+
+
+def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
+    rows = [
+        {"file": r.file, "status": str(r.status), "submitter": r.submitter, "kind": r.submitter_kind,
+         "doc_kind": r.doc_kind, "arrived": arrival(r, tz), "types": r.activity_types}
+        for r in data.effective
+    ]
+    return pd.DataFrame(rows, columns=["file", "status", "submitter", "kind", "doc_kind", "arrived", "types"])
+
+
+def _first_arrivals(frame: pd.DataFrame) -> dict[tuple[str, str], datetime]:
+    """When each sender's plan and summary first arrived (a later revision does not reset it)."""
+    counted = frame[frame.status.isin([s.value for s in COUNTED]) & frame.submitter.notna()]
+    counted = counted[counted.doc_kind.isin(["plan", "summary"]) & counted.arrived.notna()]
+    first = counted.groupby(["submitter", "doc_kind"]).arrived.min()
+    return {key: value.to_pydatetime() for key, value in first.items()}
+
+
+def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
+    c = data.campaign
+    first = _first_arrivals(frame)
+    voluntary = sorted({s for (s, _) in first} - {r.name for r in c.roster})
+    kinds = frame.dropna(subset=["submitter"]).groupby("submitter").kind.first().to_dict()
+    columns = [Column("报送单位", width=24), Column("单位类别"), Column("是否必报"),
+               Column("方案已收到"), Column("方案收到时间", "datetime", 17), Column("方案按时"), Column("方案逾期天数", "int"),
+               Column("总结已收到"), Column("总结收到时间", "datetime", 17), Column("总结按时"), Column("总结逾期天数", "int")]
+    rows, owed, marks = [], [], []
+    today = data.run_time.date()
+    for name, required in [(r.name, True) for r in c.roster] + [(v, False) for v in voluntary]:
+        row = [name, KIND_OF_SENDER.get(kinds.get(name, "regulator" if required else "unknown"), ""), "是" if required else "否"]
+        for kind, label in (("plan", "活动方案"), ("summary", "活动总结")):
+            deadline = c.deadlines.get(kind)
+            when = first.get((name, kind))
+            late = (when.date() - deadline).days if when and deadline and when.date() > deadline else 0
+            row += ["是" if when else "否", when, ("否" if late else "是") if when else "", late or None]
+            if required and not when and deadline:
+                overdue = (today - deadline).days
+                note = f"已逾期{overdue}天" if overdue > 0 else f"截止{deadline.month}月{deadline.day}日"
+                owed.append(f"{name}：{label}（{note}）")
+            marks.append((len(rows), kind, "missing" if required and not when else "late" if late else ""))
+        rows.append(row)
+    ref = write_table(ws, columns, rows)
+    for r, kind, mark in marks:
+        if mark:
+            first_col = 4 if kind == "plan" else 8
+            for col in range(first_col, first_col + 4):
+                ws.cell(row=r + 2, column=col).fill = MISSING_FILL if mark == "missing" else LATE_FILL
+    finish(ws, ref)
+    start = len(rows) + 3
+    ws.cell(row=start, column=1, value="催报名单（可直接复制到催报通知）").font = Font(bold=True)
+    for i, line in enumerate(owed or ["暂无需要催报的单位"], start=start + 1):
+        ws.cell(row=i, column=1, value=line)
+
+
+def _link(record: Record, inbox: Path, out_dir: Path) -> tuple[str, str | None]:
+    """A hyperlink that opens the source file; zip members open their archive."""
+    path = record.file
+    parts = path.split("/")
+    for i, part in enumerate(parts):
+        if part.lower().endswith(".zip") and i < len(parts) - 1:
+            path = "/".join(parts[: i + 1])
+            break
+    source = inbox / path
+    try:
+        target = os.path.relpath(source, out_dir)
+    except ValueError:  # another drive on Windows
+        target = source.as_uri()
+    return record.file, target.replace(os.sep, "/")
+
+
+def _review_values(record: Record) -> list[str]:
+    review = record.review or {}
+    values = [review.get(field, "") for field in REVIEW_COLUMNS.values()]
+    return values
+
+
+def _add_review_validation(ws, columns: list[Column], rows: int) -> None:
+    names = [c.name for c in columns]
+    for header, options in (("审核结论", VERDICTS), ("是否推荐", RECOMMEND), ("更正文件类型", tuple(KIND_WORDS))):
+        col = names.index(header) + 1
+        letter = ws.cell(row=1, column=col).column_letter
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                            errorTitle="请从列表中选择", error=f"可选：{'、'.join(options)}")
+        dv.add(f"{letter}2:{letter}{max(rows + 1, 2) + 200}")
+        ws.add_data_validation(dv)
+
+
+def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
+    columns = [Column("文件", "link", 40), Column("状态", width=14), Column("格式"), Column("报送单位", width=22),
+               Column("单位类别"), Column("文件类型"), Column("落款日期", "date", 12), Column("收到时间", "datetime", 17),
+               Column("活动类型", width=30), Column("活动日期", width=24), Column("页数", "int"), Column("字数", "int"),
+               Column("表格", "int"), Column("图片", "int"), Column("问题说明", width=40), Column("重复/替代", width=30),
+               *REVIEW_COLS, KEY_COL]
+    effective = {r.file: r for r in data.effective}
+    rows = []
+    for rec in data.records:
+        eff = effective.get(rec.file, rec)
+        rows.append([
+            _link(rec, data.inbox, out_dir), STATUS_LABELS.get(str(rec.status), str(rec.status)), rec.format,
+            eff.submitter, KIND_OF_SENDER.get(eff.submitter_kind or "", ""), KIND_LABELS.get(eff.doc_kind or "", ""),
+            date.fromisoformat(eff.doc_date) if eff.doc_date else None, arrival(rec, tz),
+            "、".join(eff.activity_types), "、".join(d[5:].replace("-", "/") for d in rec.activity_dates),
+            rec.pages, rec.chars or None, rec.tables or None, rec.images or None, rec.error,
+            rec.duplicate_of and f"与 {rec.duplicate_of} 相同" or rec.superseded_by and f"由 {rec.superseded_by} 替代",
+            *_review_values(rec), rec.sha256,
+        ])
+    ref = write_table(ws, columns, rows)
+    _add_review_validation(ws, columns, len(rows))
+    finish(ws, ref)
+
+
+def _activities(ws, data: DigestInput) -> None:
+    columns = [Column("报送单位", width=22), Column("文件", width=36), Column("活动类型"), Column("日期", "date", 12),
+               Column("地点", width=18), Column("依据原文", width=60), Column("位置", width=16)]
+    rows = []
+    for rec in data.effective:
+        if rec.status != Status.OK:
+            continue
+        for a in rec.activities:
+            rows.append([rec.submitter, rec.file, a["type"], date.fromisoformat(a["date"]) if a.get("date") else None,
+                         a.get("place"), a["evidence"], a["location"]])
+    finish(ws, write_table(ws, columns, rows))
+
+
+def _highlights(ws, data: DigestInput) -> None:
+    metric_cols = [Column(f"{label}（{unit}）", "int", 14) for label, unit in METRIC_LABELS.values()]
+    columns = [Column("报送单位", width=22), Column("文件类型"), *metric_cols,
+               Column("亮点一", width=50), Column("亮点二", width=50), Column("亮点三", width=50), Column("文件", width=36)]
+    rows, approx_cells = [], []
+    for rec in data.effective:
+        if rec.status != Status.OK or not (rec.metrics or rec.highlights):
+            continue
+        values = [rec.metrics.get(name) for name in METRIC_LABELS]
+        highlights = [h["text"] for h in rec.highlights[:3]] + [None] * (3 - len(rec.highlights[:3]))
+        rows.append([rec.submitter, KIND_LABELS.get(rec.doc_kind or "", ""), *values, *highlights, rec.file])
+        for i, name in enumerate(METRIC_LABELS):
+            if name in rec.metrics_approximate:
+                approx_cells.append((len(rows) + 1, 3 + i))
+    ref = write_table(ws, columns, rows)
+    for r, c in approx_cells:
+        ws.cell(row=r, column=c).number_format = '#,##0"余"'  # still a number, read as "5000余"
+    ws.cell(row=len(rows) + 3, column=1, value="注：带“余”的数字原文为约数（余、多、近、约、上）。")
+    finish(ws, ref)
+
+
+def _cases(ws, data: DigestInput) -> None:
+    columns = [Column("排名", "int", 6), Column("报送单位", width=22), Column("得分", "float", 8, number_format="0.0"),
+               *[Column(name, "float", 10, number_format="0.0") for name in PART_NAMES],
+               Column("推荐理由", width=60), Column("文件", width=36), *REVIEW_COLS, KEY_COL]
+    rows = []
+    for rank, case in enumerate(data.cases, start=1):
+        rec = case.record
+        points = {p.name: p.points for p in case.parts}
+        reasons = "；".join(case.reasons() + case.weaknesses())
+        rows.append([rank, rec.submitter, case.score, *[points.get(n, 0.0) for n in PART_NAMES], reasons, rec.file,
+                     *_review_values(rec), rec.sha256])
+    ref = write_table(ws, columns, rows)
+    _add_review_validation(ws, columns, len(rows))
+    finish(ws, ref)
+
+
+_ACTIONS = {
+    "failed": "按“问题说明”联系报送单位重新发送",
+    "needs_ocr": "人工查看扫描件并录入要点，或请报送单位提供Word版本",
+    "unsupported": "按“问题说明”处理；需要时请报送单位改发.docx或PDF",
+}
+
+
+def _problems(ws, data: DigestInput) -> None:
+    columns = [Column("文件", width=40), Column("状态", width=14), Column("问题说明", width=60), Column("处理建议", width=40)]
+    rows = []
+    for rec in data.effective:
+        status = str(rec.status)
+        if status in _ACTIONS:
+            rows.append([rec.file, STATUS_LABELS[status], rec.error, _ACTIONS[status]])
+        elif rec.status == Status.OK and not rec.submitter:
+            rows.append([rec.file, "报送单位未识别", "未能从落款、标题、文号或文件名识别报送单位",
+                         "在“文件清单”的“更正报送单位”列填写单位名称"])
+    finish(ws, write_table(ws, columns, rows))
+
+
+def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
+    c = data.campaign
+    counted = frame[frame.status.isin([s.value for s in COUNTED])]
+    first = _first_arrivals(frame)
+    roster = {r.name for r in c.roster}
+    problems = frame.status.isin(["failed", "needs_ocr", "unsupported"]).sum()
+    facts = [
+        ("活动", c.name), ("主题", c.theme), ("生成时间", data.run_time.replace(microsecond=0)),
+        ("收到文件数", len(frame)), ("报送单位数", counted.submitter.dropna().nunique()),
+        ("活动方案（份，不含被替代版本）", int(((frame.status == "ok") & (frame.doc_kind == "plan")).sum())),
+        ("活动总结（份，不含被替代版本）", int(((frame.status == "ok") & (frame.doc_kind == "summary")).sum())),
+        ("需要人工处理的文件", int(problems)),
+        (f"必报单位已报方案（共{len(roster)}家）", sum(1 for (s, k) in first if s in roster and k == "plan")),
+        (f"必报单位已报总结（共{len(roster)}家）", sum(1 for (s, k) in first if s in roster and k == "summary")),
+    ]
+    columns = [Column("项目", width=34), Column("数值", width=40)]
+    write_table(ws, columns, [list(f) for f in facts])
+    ws.freeze_panes = "A2"
+    fit_to_page_width(ws)
+
+    # Activity types across senders: how many senders reported each type.
+    latest = counted[counted.status == "ok"].dropna(subset=["submitter"])
+    type_rows = [[t.name, int(latest[latest.types.apply(lambda ts, n=t.name: n in ts)].submitter.nunique())]
+                 for t in c.activity_types]
+    top = len(facts) + 3
+    write_table(ws, [Column("活动类型", width=34), Column("开展单位数", "int", 40)], type_rows, start_row=top)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "各类活动的开展单位数"
+    chart.y_axis.title = "单位数"
+    chart.add_data(Reference(ws, min_col=2, min_row=top, max_row=top + len(type_rows)), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + len(type_rows)))
+    chart.height, chart.width = 9, 16
+    ws.add_chart(chart, "E2")
+
+    # Files received per day, with the deadlines marked.
+    days = frame.dropna(subset=["arrived"]).arrived.dt.date.value_counts().sort_index()
+    deadlines = set(c.deadlines.values())
+    all_days = sorted(set(days.index) | deadlines)
+    day_rows = [[d, int(days.get(d, 0)), "截止日" if d in deadlines else None] for d in all_days]
+    top2 = top + len(type_rows) + 3
+    write_table(ws, [Column("收到日期", "date", 34), Column("收到文件数", "int", 40), Column("备注", width=8)],
+                day_rows, start_row=top2)
+    chart2 = BarChart()
+    chart2.title = "每日收到文件数（截止日：方案" + "，总结".join(
+        f"{d.month}月{d.day}日" for d in (c.deadlines.get("plan"), c.deadlines.get("summary")) if d) + "）"
+    chart2.add_data(Reference(ws, min_col=2, min_row=top2, max_row=top2 + len(day_rows)), titles_from_data=True)
+    chart2.set_categories(Reference(ws, min_col=1, min_row=top2 + 1, max_row=top2 + len(day_rows)))
+    chart2.height, chart2.width = 9, 16
+    ws.add_chart(chart2, "E22")

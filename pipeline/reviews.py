@@ -1,0 +1,132 @@
+"""The reviewers' own columns in the digest: read back before each run, kept, written again.
+
+Reviews are keyed by the file's sha256, so renaming or moving a file keeps its review,
+and a review is carried over to a revised version of the same sender's document. A
+reviewer's correction of sender, kind or activity types wins over extraction in the
+digest and the shortlist; records.jsonl keeps what was extracted, plus the review.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from pipeline.campaign import Campaign
+from pipeline.model import Record, Status
+from pipeline.outputs.atomic import write_text_atomic
+
+log = logging.getLogger(__name__)
+
+REVIEWS_FILE = "reviews.json"
+KEY_HEADER = "文件指纹"
+# Column heading in the digest -> field in Record.review. The headings are a contract.
+REVIEW_COLUMNS = {
+    "审核结论": "verdict",
+    "是否推荐": "recommend",
+    "审核意见": "comment",
+    "更正报送单位": "submitter",
+    "更正文件类型": "doc_kind",
+    "更正活动类型": "activity_types",
+}
+VERDICTS = ("采用", "待核实", "不采用")
+RECOMMEND = ("是", "否")
+KIND_WORDS = {"方案": "plan", "总结": "summary", "其他": "other"}
+KIND_LABELS = {v: k for k, v in KIND_WORDS.items()}
+REVIEW_SHEETS = ("文件清单", "典型案例")
+
+
+def load_reviews(out_dir: Path) -> dict[str, dict[str, str]]:
+    path = out_dir / REVIEWS_FILE
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        log.warning("reviews file %s unreadable; starting from the digest alone", path)
+        return {}
+
+
+def save_reviews(out_dir: Path, reviews: dict[str, dict[str, str]]) -> None:
+    kept = {k: v for k, v in sorted(reviews.items()) if any(v.values())}
+    write_text_atomic(out_dir / REVIEWS_FILE, json.dumps(kept, ensure_ascii=False, indent=1) + "\n")
+
+
+def harvest(digest: Path, stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Stored reviews updated with what reviewers changed in the digest's review columns.
+
+    A cell counts as an edit when it differs from the stored value, so an edit made in
+    either sheet wins over the old value still shown in the other.
+    """
+    reviews = copy.deepcopy(stored)
+    if not digest.exists():
+        return reviews
+    try:
+        wb = load_workbook(digest, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as e:
+        log.warning("cannot read reviews from %s: %s", digest, e)
+        return reviews
+    try:
+        for sheet in REVIEW_SHEETS:
+            if sheet not in wb.sheetnames:
+                continue
+            rows = wb[sheet].iter_rows(values_only=True)
+            header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+            if KEY_HEADER not in header:
+                continue
+            key_col = header.index(KEY_HEADER)
+            cols = {i: REVIEW_COLUMNS[h] for i, h in enumerate(header) if h in REVIEW_COLUMNS}
+            for row in rows:
+                key = row[key_col] if key_col < len(row) else None
+                if not key:
+                    continue
+                old = stored.get(key, {})
+                new = reviews.setdefault(key, {})
+                for i, name in cols.items():
+                    value = "" if i >= len(row) or row[i] is None else str(row[i]).strip()
+                    if value != old.get(name, ""):
+                        new[name] = value
+    finally:
+        wb.close()
+    return reviews
+
+
+def attach(records: list[Record], reviews: dict[str, dict[str, str]]) -> None:
+    for rec in records:
+        rec.review = dict(reviews.get(rec.sha256, {})) if rec.sha256 else {}
+
+
+def carry_over(records: list[Record]) -> None:
+    """A revised version with no review of its own takes its predecessor's."""
+    by_file = {r.file: r for r in records}
+    for rec in records:
+        if rec.status == Status.SUPERSEDED and rec.review and rec.superseded_by in by_file:
+            successor = by_file[rec.superseded_by]
+            if not any(successor.review.values()):
+                successor.review = dict(rec.review)
+
+
+def collect(records: list[Record]) -> dict[str, dict[str, str]]:
+    return {r.sha256: r.review for r in records if r.sha256 and r.review}
+
+
+def corrected(record: Record, campaign: Campaign) -> Record:
+    """The record as the reviewer says it is: corrections win over extraction."""
+    review = record.review
+    if not review or not any(review.get(k) for k in ("submitter", "doc_kind", "activity_types")):
+        return record
+    rec = copy.copy(record)
+    if name := review.get("submitter"):
+        entry = next((r for r in campaign.roster if name in r.names), None)
+        rec.submitter = entry.name if entry else name
+        rec.submitter_kind = "regulator" if entry else (rec.submitter_kind if rec.submitter_kind != "regulator" else "unknown")
+    if kind := KIND_WORDS.get(review.get("doc_kind", "")):
+        rec.doc_kind = kind
+    if types := review.get("activity_types"):
+        wanted = {t.strip() for t in types.replace("，", "、").replace(",", "、").split("、") if t.strip()}
+        rec.activity_types = [t.name for t in campaign.activity_types if t.name in wanted]
+    return rec
