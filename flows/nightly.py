@@ -1,38 +1,54 @@
-"""The nightly flow: discover the inbox, read files in parallel batches, write the outputs.
+"""The nightly flow: discover what is new, read it in parallel, record it, write the outputs.
 
-Business logic lives in `pipeline`; this module only decides what runs where.
+Business logic lives in `pipeline`; this module only decides what runs where, retries
+what a retry can help, reports progress and leaves the run report as Prefect artifacts.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import time
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
 from pipeline.inbox import InboxFile, Limits, discover
-from pipeline.model import Record
+from pipeline.ledger import LEDGER_FILE, Ledger
+from pipeline.outputs.report import STATUS_WORDS, report_markdown
 
 BATCHES_PER_WORKER = 4  # small enough batches to balance load, few enough to keep task overhead low
 
 
-@task(name="discover")
-def discover_task(inbox: Path) -> list[InboxFile]:
-    return discover(inbox)
+@task(name="discover", retries=2, retry_delay_seconds=5)  # a network share can hiccup
+def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipeline_run.RunPlan:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        return pipeline_run.plan_run(discover(inbox), ledger, load_campaign(campaign_file))
 
 
-@task(name="read")
-def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits) -> list[Record]:
-    return pipeline_run.read_files(items, load_campaign(campaign_file), limits)
+# No retries: a file that failed to read is a record with a reason, not a transient error.
+@task(name="read and extract")
+def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits) -> list[pipeline_run.FileResult]:
+    return pipeline_run.read_inbox_files(items, load_campaign(campaign_file), limits)
 
 
-@task(name="write outputs")
-def write_task(records: list[Record], out_dir: Path, started: float, inbox: Path, campaign_file: str | None) -> dict:
-    return pipeline_run.write_outputs(records, out_dir, started, inbox, load_campaign(campaign_file))
+@task(name="record in ledger", retries=2, retry_delay_seconds=2)  # the database may be busy
+def record_task(results: list[pipeline_run.FileResult], out_dir: Path, campaign_file: str | None) -> list[str]:
+    return pipeline_run.record_in_ledger(results, out_dir, load_campaign(campaign_file))
+
+
+@task(name="write outputs", retries=1, retry_delay_seconds=5)
+def write_task(results: list[pipeline_run.FileResult], out_dir: Path, started: float, inbox: Path,
+               campaign_file: str | None, activity: dict) -> dict:
+    campaign = load_campaign(campaign_file)
+    records = pipeline_run.merge([r.records for r in results], pipeline_run.previous_reviews(out_dir), campaign)
+    return pipeline_run.write_outputs(records, out_dir, started, inbox, campaign, activity)
 
 
 def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
@@ -47,32 +63,90 @@ def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
     return [b for b in bins if b]
 
 
+def _progress(done: int, total: int, current: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r已读取 {done}/{total} 个文件  {current[:40]:<40}", end="", file=sys.stderr, flush=True)
+
+
 @flow(name="nightly-digest", log_prints=True)
 def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: int | None = None,
                    max_file_mb: int = 50, campaign: str | None = None) -> dict:
     started = time.monotonic()
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
     limits = Limits(max_file_bytes=max_file_mb * 1024 * 1024)
-    items = discover_task(inbox_path)
     workers = workers or os.cpu_count() or 1
-    futures = [read_task.submit(batch, campaign, limits) for batch in batches(items, workers * BATCHES_PER_WORKER)]
-    reviews = pipeline_run.previous_reviews(out_path)
-    records = pipeline_run.merge([f.result() for f in futures], reviews, load_campaign(campaign))
-    report = write_task(records, out_path, started, inbox_path, campaign)
-    print(f"已处理 {report['files']} 个文件：" + "，".join(f"{k} {v}" for k, v in report["by_status"].items()))
+    durations: dict[str, float] = {}
+
+    t = time.monotonic()
+    plan = discover_task(inbox_path, out_path, campaign)
+    durations["发现"] = round(time.monotonic() - t, 2)
+    print(f"收件箱共 {len(plan.to_read) + len(plan.reused) + len(plan.waiting)} 个文件："
+          f"新文件 {len(plan.to_read)}，未变化 {len(plan.reused)}，正在复制 {len(plan.waiting)}")
+
+    t = time.monotonic()
+    results = list(plan.reused)
+    futures = [read_task.submit(batch, campaign, limits) for batch in batches(plan.to_read, workers * BATCHES_PER_WORKER)]
+    done = 0
+    for future in as_completed(futures):
+        batch = future.result()
+        results.extend(batch)
+        done += len(batch)
+        _progress(done, len(plan.to_read), batch[-1].rel if batch else "")
+    if plan.to_read and sys.stderr.isatty():
+        print(file=sys.stderr)
+    durations["读取与提取"] = round(time.monotonic() - t, 2)
+
+    t = time.monotonic()
+    withdrawn = record_task(results, out_path, campaign)
+    durations["记入台账"] = round(time.monotonic() - t, 2)
+    activity = {"new": sum(len(r.records) for r in results if not r.reused),
+                "unchanged": sum(len(r.records) for r in results if r.reused),
+                "waiting": plan.waiting, "withdrawn": withdrawn, "durations": durations}
+    report = write_task(results, out_path, started, inbox_path, campaign, activity)
+    _artifacts(report)
+    print(f"完成：{report['files']} 个文件（新读取 {report['new']}，沿用 {report['unchanged']}），"
+          + "，".join(f"{STATUS_WORDS.get(k, k)} {v}" for k, v in report["by_status"].items())
+          + f"；需要人工处理 {len(report['needs_person'])} 个")
     return report
 
 
-def runner_for(workers: int):
-    """Processes for real parallelism; one worker runs in threads to avoid process start-up."""
+def _artifacts(report: dict) -> None:
+    """The run report where the Prefect UI shows it: a summary and a table of what needs a person."""
+    create_markdown_artifact(report_markdown(report), key="run-report", description="运行报告")
+    rows = report["needs_person"] or [{"file": "（无）", "status": "", "error": ""}]
+    create_table_artifact([{"文件": r["file"], "状态": STATUS_WORDS.get(r["status"], r["status"]), "说明": r["error"] or ""}
+                           for r in rows], key="needs-person", description="需要人工处理的文件")
+
+
+def runner_for(workers: int, kind: str = "process", address: str | None = None):
+    """Processes for real parallelism on one machine; Dask to scale out over a cluster."""
+    if kind == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as e:
+            raise SystemExit("未安装 Dask 支持：请运行 pip install '.[dask]'（或 make setup-dask）后重试") from e
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
     if workers <= 1:
         return ThreadPoolTaskRunner(max_workers=1)
     return ProcessPoolTaskRunner(max_workers=workers)
 
 
 def run_nightly(inbox: Path, out: Path, workers: int | None = None, max_file_mb: int = 50,
-                campaign: Path | None = None) -> dict:
+                campaign: Path | None = None, task_runner: str = "process", dask_address: str | None = None) -> dict:
     workers = workers or os.cpu_count() or 1
-    configured = nightly_digest.with_options(task_runner=runner_for(workers))
+    configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
     return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb,
                       campaign=str(campaign) if campaign else None)
+
+
+def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None, campaign: Path | None = None) -> None:
+    """Serve the flow on a schedule with embedded Prefect (runs until stopped)."""
+    nightly_digest.serve(
+        name="nightly",
+        cron=cron,
+        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "workers": workers,
+                    "campaign": str(campaign.resolve()) if campaign else None},
+        description="每晚读取收件箱中的新文件，更新汇总表和典型事例推荐名单",
+    )

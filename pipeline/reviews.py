@@ -9,7 +9,6 @@ digest and the shortlist; records.jsonl keeps what was extracted, plus the revie
 from __future__ import annotations
 
 import copy
-import json
 import logging
 from pathlib import Path
 
@@ -18,11 +17,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from pipeline.campaign import Campaign
 from pipeline.model import Record, Status
-from pipeline.outputs.atomic import write_text_atomic
 
 log = logging.getLogger(__name__)
 
-REVIEWS_FILE = "reviews.json"
 KEY_HEADER = "文件指纹"
 # Column heading in the digest -> field in Record.review. The headings are a contract.
 REVIEW_COLUMNS = {
@@ -38,22 +35,6 @@ RECOMMEND = ("是", "否")
 KIND_WORDS = {"方案": "plan", "总结": "summary", "其他": "other"}
 KIND_LABELS = {v: k for k, v in KIND_WORDS.items()}
 REVIEW_SHEETS = ("文件清单", "典型案例")
-
-
-def load_reviews(out_dir: Path) -> dict[str, dict[str, str]]:
-    path = out_dir / REVIEWS_FILE
-    if not path.exists():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        log.warning("reviews file %s unreadable; starting from the digest alone", path)
-        return {}
-
-
-def save_reviews(out_dir: Path, reviews: dict[str, dict[str, str]]) -> None:
-    kept = {k: v for k, v in sorted(reviews.items()) if any(v.values())}
-    write_text_atomic(out_dir / REVIEWS_FILE, json.dumps(kept, ensure_ascii=False, indent=1) + "\n")
 
 
 def harvest(digest: Path, stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

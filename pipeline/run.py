@@ -1,11 +1,17 @@
-"""One run over an inbox, as plain functions: the Prefect flow and the tests both call these."""
+"""One run over an inbox, as plain functions: the Prefect flow and the tests both call these.
+
+discover -> plan (what is new, by size/mtime then sha256, against the ledger) -> read and
+extract the new files -> record them in the ledger -> merge (duplicates, reviews,
+revisions) -> write the outputs, which are views of the ledger's records.
+"""
 
 from __future__ import annotations
 
-import json
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -13,24 +19,116 @@ from pipeline import __version__
 from pipeline.campaign import Campaign, load_campaign
 from pipeline.extract import Extractor
 from pipeline.inbox import FileReader, InboxFile, Limits, discover, mark_duplicates
+from pipeline.ledger import LEDGER_FILE, Ledger, record_from_dict
+from pipeline.model import Record, Status
 from pipeline.outputs.digest import DIGEST_FILE, DigestInput
 from pipeline.outputs.publish import write_digest_safely
-from pipeline.outputs.shortlist import write_shortlist
-from pipeline.revisions import mark_superseded
-from pipeline.reviews import attach, carry_over, collect, corrected, harvest, load_reviews, save_reviews
-from pipeline.score import rank_cases, shortlist
-from pipeline.model import Record, Status
-from pipeline.outputs.atomic import write_text_atomic
 from pipeline.outputs.records import write_records
+from pipeline.outputs.report import write_run_report
+from pipeline.outputs.shortlist import write_shortlist
+from pipeline.reviews import attach, carry_over, collect, corrected, harvest
+from pipeline.revisions import mark_superseded
+from pipeline.score import rank_cases, shortlist
 
-RUN_REPORT_FILE = "run_report.json"
 NEEDS_PERSON = {Status.FAILED, Status.NEEDS_OCR, Status.UNSUPPORTED}
+SETTLE_SECONDS = 2.0  # a file changed this recently is checked again for a copy in progress
+
+
+@dataclass
+class FileResult:
+    """What one inbox file produced: its own record, then its zip members'."""
+
+    rel: str
+    sha256: str
+    size: int
+    mtime: float
+    records: list[Record]
+    reused: bool = False
+
+
+@dataclass
+class RunPlan:
+    to_read: list[InboxFile] = field(default_factory=list)
+    reused: list[FileResult] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # still being copied: next run
+
+
+def _repath(records: list[dict], old: str, new: str) -> list[Record]:
+    """Records of the same bytes seen under another name, renamed to this one."""
+    out = []
+    for data in records:
+        rec = record_from_dict(data)
+        if rec.file == old or rec.file.startswith(old + "/"):
+            rec.file = new + rec.file[len(old):]
+        rec.members = [new + m[len(old):] for m in rec.members] if rec.members else rec.members
+        out.append(rec)
+    return out
+
+
+def _being_copied(item: InboxFile) -> bool:
+    """An Office lock file beside it, or a size that is still changing."""
+    folder, name = item.path.parent, item.path.name
+    if (folder / f"~${name}").exists() or (len(name) > 2 and (folder / f"~${name[2:]}").exists()):
+        return True
+    if time.time() - item.mtime < SETTLE_SECONDS:
+        time.sleep(SETTLE_SECONDS)
+        try:
+            st = item.path.stat()
+        except OSError:
+            return True
+        return st.st_size != item.size or st.st_mtime != item.mtime
+    return False
+
+
+def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> RunPlan:
+    """Which files need reading: size and mtime first, then the content hash."""
+    plan = RunPlan()
+    current = ledger.current()
+    known = None
+    for item in items:
+        if _being_copied(item):
+            plan.waiting.append(item.rel)
+            continue
+        seen = current.get(item.rel)
+        fresh = seen is not None and seen.pipeline_version == __version__ and seen.campaign_digest == campaign.digest
+        if fresh and seen.size == item.size and seen.mtime == item.mtime:
+            plan.reused.append(FileResult(item.rel, seen.sha256, item.size, item.mtime,
+                                          [record_from_dict(d) for d in seen.records], reused=True))
+            continue
+        if known is None:
+            known = ledger.by_content(__version__, campaign.digest)
+        try:
+            sha = hashlib.sha256(item.path.read_bytes()).hexdigest() if item.size <= 512 * 1024 * 1024 else ""
+        except OSError:
+            sha = ""
+        version = known.get(sha) if sha else None
+        if version is not None:  # same bytes already read: renamed, re-sent, or touched
+            plan.reused.append(FileResult(item.rel, sha, item.size, item.mtime,
+                                          _repath(version.records, version.path, item.rel), reused=True))
+        else:
+            plan.to_read.append(item)
+    return plan
+
+
+def read_inbox_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits()) -> list[FileResult]:
+    """Read and extract a batch of inbox files (one worker's share)."""
+    reader = FileReader(limits=limits, extract=Extractor(campaign))
+    results = []
+    for item in items:
+        records = reader.read(item)
+        results.append(FileResult(item.rel, records[0].sha256, item.size, item.mtime, records))
+    return results
 
 
 def read_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits()) -> list[Record]:
-    """Read and extract a batch of inbox files (one worker's share)."""
-    reader = FileReader(limits=limits, extract=Extractor(campaign))
-    return [rec for item in items for rec in reader.read(item)]
+    return [rec for result in read_inbox_files(items, campaign, limits) for rec in result.records]
+
+
+def record_in_ledger(results: Sequence[FileResult], out_dir: Path, campaign: Campaign) -> list[str]:
+    """Store what this run saw; return the paths withdrawn from the inbox since the last run."""
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        return ledger.record_run(((r.rel, r.sha256, r.size, r.mtime, r.records) for r in results),
+                                 __version__, campaign.digest)
 
 
 def merge(batches: Sequence[Sequence[Record]], reviews: dict | None = None,
@@ -50,33 +148,37 @@ def merge(batches: Sequence[Sequence[Record]], reviews: dict | None = None,
 
 
 def previous_reviews(out_dir: Path) -> dict:
-    """Reviews kept from earlier runs, updated with what reviewers changed in the digest since."""
-    return harvest(out_dir / DIGEST_FILE, load_reviews(out_dir))
+    """Reviews kept in the ledger, updated with what reviewers changed in the digest since."""
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        return harvest(out_dir / DIGEST_FILE, ledger.reviews())
 
 
 def write_outputs(records: Sequence[Record], out_dir: Path, started: float, inbox: Path,
-                  campaign: Campaign | None = None) -> dict:
+                  campaign: Campaign | None = None, activity: dict | None = None) -> dict:
+    """Write records.jsonl, the digest, the shortlist and the run report; keep the reviews."""
     campaign = campaign or load_campaign()
     out_dir.mkdir(parents=True, exist_ok=True)
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        ledger.save_reviews(collect(records))
     write_records(records, out_dir)
-    save_reviews(out_dir, collect(records))
     effective = [corrected(r, campaign) for r in records]
     cases = rank_cases(effective, campaign)
-    picked = shortlist(cases, campaign.shortlist_size)
     now = datetime.now()
     digest_path, digest_note = write_digest_safely(
         DigestInput(records, effective, cases, campaign, now, inbox), out_dir)
     summaries = sum(1 for r in effective if r.status == Status.OK and r.doc_kind == "summary")
-    write_shortlist(picked, len(cases), summaries, campaign, out_dir, now.date())
-    report = run_report(records, started, inbox)
+    write_shortlist(shortlist(cases, campaign.shortlist_size), len(cases), summaries, campaign, out_dir, now.date())
+    report = run_report(records, started, inbox, activity or {})
     report["digest"] = digest_path.name
     if digest_note:
         report["notes"] = [digest_note]
-    write_text_atomic(out_dir / RUN_REPORT_FILE, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_run_report(report, out_dir)
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        ledger.finish_run(ledger.start_run(), report)
     return report
 
 
-def run_report(records: Sequence[Record], started: float, inbox: Path) -> dict:
+def run_report(records: Sequence[Record], started: float, inbox: Path, activity: dict) -> dict:
     counts = Counter(str(r.status) for r in records)
     return {
         "pipeline_version": __version__,
@@ -85,6 +187,11 @@ def run_report(records: Sequence[Record], started: float, inbox: Path) -> dict:
         "seconds": round(time.monotonic() - started, 2),
         "files": len(records),
         "by_status": dict(sorted(counts.items())),
+        "new": activity.get("new", len(records)),
+        "unchanged": activity.get("unchanged", 0),
+        "waiting": activity.get("waiting", []),
+        "withdrawn": activity.get("withdrawn", []),
+        "durations": activity.get("durations", {}),
         "needs_person": [
             {"file": r.file, "status": str(r.status), "error": r.error} for r in records if r.status in NEEDS_PERSON
         ],
@@ -95,5 +202,13 @@ def run(inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Li
     """The whole run in one process, without Prefect (library use and tests)."""
     started = time.monotonic()
     campaign = campaign or load_campaign()
-    records = merge([read_files(discover(inbox), campaign, limits)], previous_reviews(out_dir), campaign)
-    return write_outputs(records, out_dir, started, inbox, campaign)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        plan = plan_run(discover(inbox), ledger, campaign)
+    results = plan.reused + read_inbox_files(plan.to_read, campaign, limits)
+    withdrawn = record_in_ledger(results, out_dir, campaign)
+    records = merge([r.records for r in results], previous_reviews(out_dir), campaign)
+    activity = {"new": sum(len(r.records) for r in results if not r.reused),
+                "unchanged": sum(len(r.records) for r in results if r.reused),
+                "waiting": plan.waiting, "withdrawn": withdrawn}
+    return write_outputs(records, out_dir, started, inbox, campaign, activity)

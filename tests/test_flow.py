@@ -21,7 +21,7 @@ def test_flow_writes_one_record_per_file(prefect_harness, tmp_path):
     assert {r["file"] for r in records} >= {p.name for p in picked}
     assert report["files"] == len(records)
     assert json.loads((out / "run_report.json").read_text(encoding="utf-8"))["files"] == len(records)
-    for name in ("digest.xlsx", "shortlist.docx", "shortlist.md", "reviews.json"):
+    for name in ("digest.xlsx", "shortlist.docx", "shortlist.md", "ledger.sqlite", "run_report.md"):
         assert (out / name).exists(), name
 
 
