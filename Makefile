@@ -9,14 +9,14 @@ STAMP := $(VENV)/.installed
 INBOX ?= samples/inbox
 OUT ?= outputs
 
-.PHONY: run test setup lock samples clean
+.PHONY: run test setup lock samples clean bench
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,dask]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -26,13 +26,17 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Speed and memory as ratios against the bare libraries (N files, default 300).
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py -n $(or $(N),300)
+
 # Regenerate the sample corpus (needs LibreOffice) and the pinned versions.
 samples: $(STAMP)
 	$(BIN)/python samples/make_samples.py
 
 lock:
 	rm -rf /tmp/digest-lock && $(PYTHON) -m venv /tmp/digest-lock
-	/tmp/digest-lock/bin/pip install --quiet '.[dev]'
+	/tmp/digest-lock/bin/pip install --quiet '.[dev,dask]'
 	/tmp/digest-lock/bin/pip freeze --exclude-editable | grep -v '^report-digest' > constraints.txt
 
 clean:

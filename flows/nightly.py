@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.context import FlowRunContext
 from prefect.futures import as_completed
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from pipeline import run as pipeline_run
@@ -23,6 +27,15 @@ from pipeline.ledger import LEDGER_FILE, Ledger
 from pipeline.outputs.report import STATUS_WORDS, report_markdown
 
 BATCHES_PER_WORKER = 4  # small enough batches to balance load, few enough to keep task overhead low
+# Worker processes import Prefect and the readers before their first file: measured ~6 s
+# for a pool of two here. Below twice that much work the files are read in-process.
+POOL_START_SECONDS = 6.0
+_SECONDS_PER_FILE = {".doc": 1.5, ".wps": 1.5, ".rtf": 1.5, ".pdf": 0.15, ".zip": 0.3}
+
+
+def estimated_seconds(items: list[InboxFile]) -> float:
+    """A rough reading cost: LibreOffice conversions dominate, then PDFs, then Word files."""
+    return sum(_SECONDS_PER_FILE.get(i.path.suffix.lower(), 0.05) + i.size / 20e6 for i in items)
 
 
 @task(name="discover", retries=2, retry_delay_seconds=5)  # a network share can hiccup
@@ -85,10 +98,15 @@ def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: 
 
     t = time.monotonic()
     results = list(plan.reused)
-    futures = [read_task.submit(batch, campaign, limits) for batch in batches(plan.to_read, workers * BATCHES_PER_WORKER)]
+    parts = batches(plan.to_read, workers * BATCHES_PER_WORKER)
+    runner = FlowRunContext.get().task_runner
+    small = isinstance(runner, ProcessPoolTaskRunner) and estimated_seconds(plan.to_read) < POOL_START_SECONDS * 2
+    if workers > 1 and not small:
+        outcomes = (f.result() for f in as_completed([read_task.submit(b, campaign, limits) for b in parts]))
+    else:  # a small night: starting worker processes would cost more than it saves
+        outcomes = (read_task(b, campaign, limits) for b in parts)
     done = 0
-    for future in as_completed(futures):
-        batch = future.result()
+    for batch in outcomes:
         results.extend(batch)
         done += len(batch)
         _progress(done, len(plan.to_read), batch[-1].rel if batch else "")
@@ -133,12 +151,39 @@ def runner_for(workers: int, kind: str = "process", address: str | None = None):
     return ProcessPoolTaskRunner(max_workers=workers)
 
 
+@contextmanager
+def shared_api():
+    """One Prefect API for the run and its worker processes.
+
+    Without a configured server Prefect starts a temporary one per process, and every
+    worker of a process pool would start its own (seconds each). This process's own
+    temporary server (Prefect keeps one per process and stops it at exit) is started
+    here and its address exported, so the workers, which inherit the environment, use it.
+    """
+    url = PREFECT_API_URL.value()
+    if not url:
+        server = SubprocessASGIServer()
+        server.start()
+        url = server.api_url
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = url
+    try:
+        with temporary_settings({PREFECT_API_URL: url}):
+            yield
+    finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
+
+
 def run_nightly(inbox: Path, out: Path, workers: int | None = None, max_file_mb: int = 50,
                 campaign: Path | None = None, task_runner: str = "process", dask_address: str | None = None) -> dict:
     workers = workers or os.cpu_count() or 1
     configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
-    return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb,
-                      campaign=str(campaign) if campaign else None)
+    with shared_api():
+        return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb,
+                          campaign=str(campaign) if campaign else None)
 
 
 def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None, campaign: Path | None = None) -> None:

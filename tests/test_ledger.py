@@ -72,3 +72,12 @@ def test_status_without_a_ledger(tmp_path):
     assert "尚无台账" in ledger_status(tmp_path)
 
 
+
+
+def test_an_empty_inbox_still_gives_every_output(tmp_path, campaign):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    report = run(empty, tmp_path / "out", campaign)
+    assert report["files"] == 0
+    for name in ("records.jsonl", "digest.xlsx", "shortlist.docx", "shortlist.md", "ledger.sqlite", "run_report.json"):
+        assert (tmp_path / "out" / name).exists(), name

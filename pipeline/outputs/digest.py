@@ -80,7 +80,9 @@ def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
          "doc_kind": r.doc_kind, "arrived": arrival(r, tz), "types": r.activity_types}
         for r in data.effective
     ]
-    return pd.DataFrame(rows, columns=["file", "status", "submitter", "kind", "doc_kind", "arrived", "types"])
+    frame = pd.DataFrame(rows, columns=["file", "status", "submitter", "kind", "doc_kind", "arrived", "types"])
+    frame["arrived"] = pd.to_datetime(frame["arrived"])  # a datetime column even when empty
+    return frame
 
 
 def _first_arrivals(frame: pd.DataFrame) -> dict[tuple[str, str], datetime]:
@@ -275,9 +277,9 @@ def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     fit_to_page_width(ws)
 
     # Activity types across senders: how many senders reported each type.
-    latest = counted[counted.status == "ok"].dropna(subset=["submitter"])
-    type_rows = [[t.name, int(latest[latest.types.apply(lambda ts, n=t.name: n in ts)].submitter.nunique())]
-                 for t in c.activity_types]
+    senders_by_type = (counted[counted.status == "ok"].dropna(subset=["submitter"])
+                       .explode("types").groupby("types").submitter.nunique())
+    type_rows = [[t.name, int(senders_by_type.get(t.name, 0))] for t in c.activity_types]
     top = len(facts) + 3
     write_table(ws, [Column("活动类型", width=34), Column("开展单位数", "int", 40)], type_rows, start_row=top)
     chart = BarChart()

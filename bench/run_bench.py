@@ -1,0 +1,168 @@
+"""`make bench`: the pipeline's speed and memory against the bare libraries, as ratios in one run.
+
+Generates N files (copies of the sample .docx and PDFs, each made unique), then times:
+the full flow with all workers and with one; the same corpus through bare python-docx,
+pdfplumber and jieba; pypdfium2's raw text extraction (the floor for PDF text); a re-run
+with nothing new; a run with 3 new files; and peak memory. LibreOffice-converted formats
+are left out: their cost is LibreOffice's, not ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def make_corpus(n: int, dest: Path, first: int = 0) -> list[Path]:
+    """N unique files in the samples' docx/PDF mix: a unique comment byte string per copy."""
+    import docx
+    import pdfplumber
+
+    sources = sorted(p for p in (ROOT / "samples" / "inbox").rglob("*") if p.suffix in (".docx", ".pdf"))
+    readable = []
+    for p in sources:
+        data = p.read_bytes()
+        try:
+            if p.suffix == ".docx":
+                docx.Document(io.BytesIO(data))
+            else:
+                with pdfplumber.open(io.BytesIO(data)) as pdf:
+                    if not pdf.pages[0].chars:
+                        continue  # scans: OCR is another benchmark
+            readable.append(p)
+        except Exception:  # noqa: BLE001 — the broken samples are not benchmark material
+            continue
+    made = []
+    for i in range(first, first + n):
+        src = readable[i % len(readable)]
+        data = src.read_bytes()
+        # Trailing bytes keep both formats readable and make every copy's sha256 unique.
+        data += f"\n% copy {i}\n".encode() if src.suffix == ".pdf" else b""
+        target = dest / f"{i:04d}_{src.name}"
+        target.write_bytes(data)
+        if src.suffix == ".docx":
+            d = docx.Document(io.BytesIO(data))
+            d.core_properties.comments = f"copy {i}"
+            d.save(target)
+        made.append(target)
+    return made
+
+
+def bare(files: list[Path]) -> tuple[float, int]:
+    import docx
+    import jieba
+    import pdfplumber
+
+    jieba.initialize()
+    pages = 0
+    t = time.perf_counter()
+    for f in files:
+        data = f.read_bytes()
+        if f.suffix == ".docx":
+            d = docx.Document(io.BytesIO(data))
+            text = "\n".join(p.text for p in d.paragraphs)
+            text += "\n".join(c.text for t_ in d.tables for row in t_.rows for c in row.cells)
+        else:
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+                pages += len(pdf.pages)
+        jieba.lcut(text)
+    return time.perf_counter() - t, pages
+
+
+def pdfium(files: list[Path]) -> tuple[float, int]:
+    import pypdfium2
+
+    pdfs = [f for f in files if f.suffix == ".pdf"]
+    pages = 0
+    t = time.perf_counter()
+    for f in pdfs:
+        doc = pypdfium2.PdfDocument(f.read_bytes())
+        for page in doc:
+            page.get_textpage().get_text_range()
+            pages += 1
+        doc.close()
+    return time.perf_counter() - t, pages
+
+
+def pdf_pipeline(files: list[Path]) -> float:
+    from pipeline.model import Source
+    from pipeline.readers.pdf import read_pdf
+
+    t = time.perf_counter()
+    for f in files:
+        if f.suffix == ".pdf":
+            data = f.read_bytes()
+            read_pdf(data, Source(f.name, "", len(data), "pdf"))
+    return time.perf_counter() - t
+
+
+def flow(inbox: Path, out: Path, workers: int) -> tuple[float, dict]:
+    from flows.nightly import run_nightly
+
+    t = time.perf_counter()
+    report = run_nightly(inbox, out, workers=workers)
+    return time.perf_counter() - t, report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("-n", type=int, default=300)
+    args = parser.parse_args()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    workers = os.cpu_count() or 1
+    work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    inbox = work / "inbox"
+    inbox.mkdir()
+    files = make_corpus(args.n, inbox)
+    empty = work / "empty"
+    empty.mkdir()
+
+    flow(empty, work / "out-warm", workers)  # first import and database set-up
+    startup, _ = flow(empty, work / "out-empty", workers)
+    full, report = flow(inbox, work / "out-all", workers)
+    one, _ = flow(inbox, work / "out-one", 1)
+    rerun, _ = flow(inbox, work / "out-all", workers)
+    make_corpus(3, inbox, first=args.n)
+    three, report3 = flow(inbox, work / "out-all", workers)
+    bare_s, pdf_pages = bare(files)
+    floor_s, floor_pages = pdfium(files)
+    ours_pdf = pdf_pipeline(files)
+    peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+    n = len(files)
+    per_file = (full - startup) / n
+    rows = [
+        ("files", f"{n} ({sum(f.suffix == '.pdf' for f in files)} PDF, {pdf_pages} PDF pages)", ""),
+        ("Prefect start-up (empty inbox)", f"{startup:.1f} s", ""),
+        (f"full run, {workers} workers", f"{full:.1f} s = {n / full:.1f} files/s, {pdf_pages / full:.1f} PDF pages/s", ""),
+        ("full run, 1 worker", f"{one:.1f} s", f"speed-up {one / full:.2f}x (target >= 1.7x)"),
+        ("bare readers + jieba, 1 process", f"{bare_s:.1f} s",
+         f"pipeline/bare = {(one - startup) / bare_s:.2f}x (target <= 1.3x)"),
+        ("PDF: our reader vs pypdfium2 raw text", f"{ours_pdf:.1f} s vs {floor_s:.2f} s ({floor_pages} pages)",
+         f"{ours_pdf / floor_s:.1f}x (target <= 5x)"),
+        ("re-run, nothing new", f"{rerun:.1f} s", f"per file {(rerun - startup) / n * 1000:.1f} ms = "
+                                                   f"{(rerun - startup) / n / per_file:.1%} of full (target <= 5%)"),
+        ("run with 3 new files", f"{three:.1f} s", f"new={report3['new']} unchanged={report3['unchanged']}"),
+        ("peak memory (largest process)", f"{peak_mb:.0f} MB", "target < 1 GB at 1,000 files"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value, ratio in rows:
+        print(f"{name:<{width}}  {value:<55}  {ratio}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
