@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.cache_policies import NO_CACHE  # side effects, and hashing big inputs costs seconds
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
-from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote  # Prefect would otherwise walk every record looking for futures
 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
@@ -28,8 +29,8 @@ from pipeline.outputs.report import STATUS_WORDS, report_markdown
 
 BATCHES_PER_WORKER = 4  # small enough batches to balance load, few enough to keep task overhead low
 # Worker processes import Prefect and the readers before their first file: measured ~6 s
-# for a pool of two here. Below twice that much work the files are read in-process.
-POOL_START_SECONDS = 6.0
+# for a pool of two here (3.5 s once the server module is no longer imported by workers). Below twice that much work the files are read in-process.
+POOL_START_SECONDS = 3.5
 _SECONDS_PER_FILE = {".doc": 1.5, ".wps": 1.5, ".rtf": 1.5, ".pdf": 0.15, ".zip": 0.3}
 
 
@@ -38,7 +39,7 @@ def estimated_seconds(items: list[InboxFile]) -> float:
     return sum(_SECONDS_PER_FILE.get(i.path.suffix.lower(), 0.05) + i.size / 20e6 for i in items)
 
 
-@task(name="discover", retries=2, retry_delay_seconds=5)  # a network share can hiccup
+@task(name="discover", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)  # a network share can hiccup
 def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipeline_run.RunPlan:
     out_dir.mkdir(parents=True, exist_ok=True)
     with Ledger(out_dir / LEDGER_FILE) as ledger:
@@ -46,17 +47,17 @@ def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipe
 
 
 # No retries: a file that failed to read is a record with a reason, not a transient error.
-@task(name="read and extract")
+@task(name="read and extract", cache_policy=NO_CACHE)
 def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits) -> list[pipeline_run.FileResult]:
     return pipeline_run.read_inbox_files(items, load_campaign(campaign_file), limits)
 
 
-@task(name="record in ledger", retries=2, retry_delay_seconds=2)  # the database may be busy
+@task(name="record in ledger", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)  # the database may be busy
 def record_task(results: list[pipeline_run.FileResult], out_dir: Path, campaign_file: str | None) -> list[str]:
     return pipeline_run.record_in_ledger(results, out_dir, load_campaign(campaign_file))
 
 
-@task(name="write outputs", retries=1, retry_delay_seconds=5)
+@task(name="write outputs", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def write_task(results: list[pipeline_run.FileResult], out_dir: Path, started: float, inbox: Path,
                campaign_file: str | None, activity: dict) -> dict:
     campaign = load_campaign(campaign_file)
@@ -115,12 +116,12 @@ def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: 
     durations["读取与提取"] = round(time.monotonic() - t, 2)
 
     t = time.monotonic()
-    withdrawn = record_task(results, out_path, campaign)
+    withdrawn = record_task(quote(results), out_path, campaign)
     durations["记入台账"] = round(time.monotonic() - t, 2)
     activity = {"new": sum(len(r.records) for r in results if not r.reused),
                 "unchanged": sum(len(r.records) for r in results if r.reused),
                 "waiting": plan.waiting, "withdrawn": withdrawn, "durations": durations}
-    report = write_task(results, out_path, started, inbox_path, campaign, activity)
+    report = write_task(quote(results), out_path, started, inbox_path, campaign, activity)
     _artifacts(report)
     print(f"完成：{report['files']} 个文件（新读取 {report['new']}，沿用 {report['unchanged']}），"
           + "，".join(f"{STATUS_WORDS.get(k, k)} {v}" for k, v in report["by_status"].items())
@@ -162,6 +163,9 @@ def shared_api():
     """
     url = PREFECT_API_URL.value()
     if not url:
+        # Imported here: the server module is heavy, and worker processes import this module.
+        from prefect.server.api.server import SubprocessASGIServer
+
         server = SubprocessASGIServer()
         server.start()
         url = server.api_url

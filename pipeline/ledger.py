@@ -108,8 +108,15 @@ class Ledger:
         stamp = (now or datetime.now()).isoformat(timespec="seconds")
         seen = list(seen)
         present = {path for path, *_ in seen}
+        unchanged = set(self.db.execute(
+            "SELECT path, sha256 FROM file_versions WHERE state = 'current' AND pipeline_version = ? AND campaign_digest = ?",
+            (pipeline_version, campaign_digest)))
         with self.db:
             for path, sha, size, mtime, records in seen:
+                if (path, sha) in unchanged:  # seen before as it is: only the sighting is news
+                    self.db.execute("UPDATE file_versions SET last_seen = ?, size = ?, mtime = ? WHERE path = ? AND sha256 = ?",
+                                    (stamp, size, mtime, path, sha))
+                    continue
                 own = records[0] if records else None
                 self.db.execute("UPDATE file_versions SET state = 'replaced' WHERE path = ? AND sha256 != ? AND state = 'current'",
                                 (path, sha))
@@ -123,7 +130,8 @@ class Ledger:
                            records = excluded.records""",
                     (path, sha, size, mtime, stamp, stamp, str(own.status) if own else "failed",
                      pipeline_version, campaign_digest, json.dumps([r.to_dict() for r in records], ensure_ascii=False)))
-            gone = [p for p in self.current() if p not in present]
+            current = [p for (p,) in self.db.execute("SELECT path FROM file_versions WHERE state = 'current'")]
+            gone = [p for p in current if p not in present]
             self.db.executemany("UPDATE file_versions SET state = 'withdrawn' WHERE path = ? AND state = 'current'",
                                 [(p,) for p in gone])
         return gone
