@@ -26,6 +26,7 @@ from pipeline.campaign import load_campaign
 from pipeline.inbox import InboxFile, Limits, discover
 from pipeline.ledger import LEDGER_FILE, Ledger
 from pipeline.outputs.report import STATUS_WORDS, report_markdown
+from pipeline.runlock import run_lock
 
 BATCHES_PER_WORKER = 4  # small enough batches to balance load, few enough to keep task overhead low
 # Worker processes import Prefect and the readers before their first file: measured ~6 s
@@ -85,10 +86,14 @@ def _progress(done: int, total: int, current: str) -> None:
 @flow(name="nightly-digest", log_prints=True)
 def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: int | None = None,
                    max_file_mb: int = 50, campaign: str | None = None) -> dict:
-    started = time.monotonic()
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
-    limits = Limits(max_file_bytes=max_file_mb * 1024 * 1024)
-    workers = workers or os.cpu_count() or 1
+    with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
+        return _nightly(inbox_path, out_path, workers or os.cpu_count() or 1,
+                        Limits(max_file_bytes=max_file_mb * 1024 * 1024), campaign)
+
+
+def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, campaign: str | None) -> dict:
+    started = time.monotonic()
     durations: dict[str, float] = {}
 
     t = time.monotonic()

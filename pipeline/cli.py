@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.campaign import CampaignError, load_campaign
+from pipeline.runlock import RunLocked
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -21,8 +22,12 @@ def _run(args: argparse.Namespace) -> int:
     except CampaignError as e:
         print(str(e), file=sys.stderr)
         return 2
-    report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb,
-                         campaign=args.campaign, task_runner=args.task_runner, dask_address=args.dask_address)
+    try:
+        report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb,
+                             campaign=args.campaign, task_runner=args.task_runner, dask_address=args.dask_address)
+    except RunLocked as e:
+        print(str(e), file=sys.stderr)
+        return 3
     print(f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）：{report['digest']}、shortlist.docx")
     for note in report.get("notes", []):
         print(note)

@@ -28,6 +28,7 @@ from pipeline.outputs.report import write_run_report
 from pipeline.outputs.shortlist import write_shortlist
 from pipeline.reviews import attach, carry_over, collect, corrected, harvest
 from pipeline.revisions import mark_superseded
+from pipeline.runlock import run_lock
 from pipeline.score import rank_cases, shortlist
 
 NEEDS_PERSON = {Status.FAILED, Status.NEEDS_OCR, Status.UNSUPPORTED}
@@ -200,9 +201,12 @@ def run_report(records: Sequence[Record], started: float, inbox: Path, activity:
 
 def run(inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Limits = Limits()) -> dict:
     """The whole run in one process, without Prefect (library use and tests)."""
+    with run_lock(out_dir):
+        return _run(inbox, out_dir, campaign or load_campaign(), limits)
+
+
+def _run(inbox: Path, out_dir: Path, campaign: Campaign, limits: Limits) -> dict:
     started = time.monotonic()
-    campaign = campaign or load_campaign()
-    out_dir.mkdir(parents=True, exist_ok=True)
     with Ledger(out_dir / LEDGER_FILE) as ledger:
         plan = plan_run(discover(inbox), ledger, campaign)
     results = plan.reused + read_inbox_files(plan.to_read, campaign, limits)

@@ -26,3 +26,9 @@ def atomic_path(target: Path):
 def write_text_atomic(target: Path, text: str) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files a killed run left behind (runs are locked, so none is in use)."""
+    for tmp in out_dir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,59 @@
+"""One run at a time per output folder.
+
+The lock is an OS file lock (flock), which the system releases when the process ends,
+however it ends: a run killed in the night leaves no stale lock behind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
+from pipeline.outputs.atomic import remove_stale_temporaries  # noqa: E402
+
+LOCK_FILE = ".digest-run.lock"
+
+
+class RunLocked(RuntimeError):
+    """Another run is writing into the same output folder."""
+
+
+def _try_lock(fh) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def run_lock(out_dir: Path) -> Iterator[None]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK_FILE
+    fh = open(path, "a+", encoding="utf-8")
+    try:
+        if not _try_lock(fh):
+            fh.seek(0)
+            holder = fh.read().strip() or "未知进程"
+            raise RunLocked(f"另一次运行正在写入 {out_dir}（{holder}）；请等它结束后再运行。"
+                            "如确认没有其他运行，可直接重试：锁会随进程结束自动释放")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"进程 {os.getpid()}，开始于 {datetime.now():%Y-%m-%d %H:%M:%S}")
+        fh.flush()
+        remove_stale_temporaries(out_dir)
+        yield
+    finally:
+        fh.close()  # closing releases the lock
