@@ -38,3 +38,4 @@ ZIP_BOMB = "压缩包解压后过大（{size}），疑似异常压缩包，未�
 ZIP_ENCRYPTED = "压缩包内文件设置了密码，无法解压；请联系报送单位发送未加密的压缩包"
 ZIP_TOO_DEEP = "压缩包嵌套层数过多，未继续解压；请报送单位直接发送文件"
 EMPTY_PDF = f"PDF没有任何文字或图片内容；{ASK_RESEND}"
+IMAGE_AS_DOCUMENT = "文件扩展名为{ext}，实际是一张图片（可能是拍照件），需要人工查看或文字识别；可请报送单位提供Word或PDF版本"

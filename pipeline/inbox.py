@@ -26,6 +26,7 @@ from pipeline.readers.detect import detect_format
 log = logging.getLogger(__name__)
 
 _COPY_MARK = re.compile(r"\(\d\)|（\d）|副本|复件|- Copy|copy", re.IGNORECASE)
+_DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".wps", ".rtf"}
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 
@@ -63,8 +64,25 @@ def discover(inbox: Path) -> list[InboxFile]:
                 st = path.stat()
             except OSError:
                 continue
-            found.append(InboxFile(path, path.relative_to(inbox).as_posix(), st.st_size, st.st_mtime))
+            found.append(InboxFile(path, display_name(path.relative_to(inbox).as_posix()), st.st_size, st.st_mtime))
     return found
+
+
+def display_name(name: str) -> str:
+    """A file name as text: names copied from Windows may be GBK bytes, not UTF-8.
+
+    Python keeps undecodable bytes as surrogates, which cannot be written to JSON or
+    Excel; the bytes are decoded as GBK (GB18030) instead, or shown as "?" if even that fails.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace").replace("\ufffd", "?")
 
 
 Extractor = Callable[[Document, Record], Record]
@@ -99,6 +117,9 @@ class FileReader:
         if source.format == "zip":
             return self._archive(data, source, depth)
         if source.format in ATTACHMENT_FORMATS:
+            ext = PurePosixPath(rel).suffix.lower()
+            if source.format == "image" and ext in _DOCUMENT_EXTENSIONS:  # a photo of the document, renamed
+                return [self._bare(source, Status.NEEDS_OCR, errors.IMAGE_AS_DOCUMENT.format(ext=ext))]
             return [self._bare(source, Status.ATTACHMENT)]
         try:
             doc = read_document(data, source)
@@ -135,7 +156,7 @@ class FileReader:
                 name = member_name(info)
                 if _skipped_member(name):
                     continue
-                rel = f"{source.path}/{name}"
+                rel = _unique(f"{source.path}/{name}", members)
                 members.append(rel)
                 records.extend(self._member(zf, info, name, rel, source.arrived, depth))
         archive = self._bare(source, Status.OK)
@@ -173,6 +194,17 @@ class FileReader:
     def _bare(source: Source, status: Status, error: str | None = None) -> Record:
         return Record(file=source.path, sha256=source.sha256, format=source.format, status=status,
                       error=error, size=source.size, arrived=source.arrived)
+
+
+def _unique(rel: str, taken: list[str]) -> str:
+    """Two members with the same name (zip allows it) get told apart: 方案.docx, 方案~2.docx."""
+    if rel not in taken:
+        return rel
+    path = PurePosixPath(rel)
+    k = 2
+    while (candidate := str(path.with_name(f"{path.stem}~{k}{path.suffix}"))) in taken:
+        k += 1
+    return candidate
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

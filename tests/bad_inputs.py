@@ -1,0 +1,82 @@
+"""The bad-input corpus, generated (most of these files cannot be committed sensibly).
+
+Each case is (file name, bytes, expected status, words the message must contain).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from pypdf import PdfReader, PdfWriter
+
+from tests.conftest import sample
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _replace_document_xml(data: bytes, xml: bytes) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, xml if info.filename == "word/document.xml" else src.read(info))
+    return out.getvalue()
+
+
+def _pdf(**encrypt) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(sample("c10", "pdf")))
+    writer.encrypt(**encrypt)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+          + b']><w:document ' + _W + b'><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
+DEEP = (b'<?xml version="1.0"?><w:document ' + _W + b'><w:body>' + b"<w:sdt><w:sdtContent>" * 5000
+        + b"</w:sdtContent></w:sdt>" * 5000 + b"</w:body></w:document>")
+
+
+def cases() -> list[tuple[str, bytes, str, str]]:
+    plain = _docx(["2018年世界认可日活动总结", "6月9日，我局开展宣传活动。"])
+    pdf = sample("c10", "pdf").read_bytes()
+    jpeg = sample(fmt="image", status="attachment").read_bytes()
+    xref = pdf.rfind(b"startxref")
+    return [
+        ("空文件.docx", b"", "failed", "为空"),
+        ("截断.docx", plain[: len(plain) * 6 // 10], "failed", "已损坏"),
+        ("缺正文.docx", _without(plain, "word/document.xml"), "failed", "已损坏"),
+        ("实体炸弹.docx", _replace_document_xml(plain, LAUGHS), "*", ""),
+        ("深层嵌套.docx", _replace_document_xml(plain, DEEP), "*", ""),
+        ("用户密码.pdf", _pdf(user_password="rkr2018"), "failed", "密码"),
+        ("仅所有者密码.pdf", _pdf(user_password="", owner_password="owner"), "ok", ""),
+        ("交叉引用表损坏.pdf", pdf[:xref] + b"startxref\n999999\n%%EOF\n", "ok", ""),
+        ("其实是照片.pdf", jpeg, "needs_ocr", "图片"),
+        ("网页另存.doc", "<html><body>世界认可日活动</body></html>".encode(), "unsupported", "网页"),
+        ("纯文本.doc", "世界认可日活动总结\n我局开展了宣传活动。".encode("gbk"), "unsupported", "纯文本"),
+        ("改名的docx.pdf", plain, "ok", ""),
+        ("改名的pdf.docx", pdf, "ok", ""),
+        ("=公式开头.docx", _docx(["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)"]), "ok", ""),
+        ("No Chinese.docx", _docx(["Annual report", "We held an open day on 9 June 2018."]), "ok", ""),
+        ("带 空格 和（全角括号）的文件名【终稿】.docx", plain, "ok", ""),
+        ("L" * 200 + ".docx", plain, "ok", ""),
+    ]
+
+
+def _without(data: bytes, member: str) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            if info.filename != member:
+                zf.writestr(info.filename, src.read(info))
+    return out.getvalue()

@@ -1,0 +1,53 @@
+"""Every bad input the bureaus can send gets a status and a sentence a clerk can act on."""
+
+import json
+import os
+import resource
+import zipfile
+import io
+
+import pytest
+
+from pipeline.inbox import FileReader, discover
+from pipeline.run import run
+from tests.bad_inputs import cases
+
+CASES = cases()
+
+
+@pytest.mark.parametrize("name,data,status,words", CASES, ids=[c[0][:20] for c in CASES])
+def test_each_bad_input(campaign, name, data, status, words):
+    from pipeline.extract import Extractor
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    records = FileReader(extract=Extractor(campaign)).read_bytes(data, name, None)
+    own = records[0]
+    if status != "*":
+        assert own.status == status, (own.status, own.error)
+    assert words in (own.error or "")
+    if own.status != "ok":
+        assert own.error and "；" in own.error
+    assert own.chars < 100_000, "entities must not expand"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300 * 1024, "memory stays bounded"
+
+
+def test_the_whole_bad_corpus_runs_without_stopping(tmp_path, campaign):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, data, _, _ in CASES:
+        (inbox / name).write_bytes(data)
+    # A name in GBK bytes, as a Windows copy onto a Linux share leaves it.
+    gbk = os.fsencode(inbox) + b"/" + "活动总结（GBK文件名）.docx".encode("gbk")
+    with open(gbk, "wb") as fh:
+        fh.write(CASES[-1][1])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("方案.docx", CASES[-1][1])
+        zf.writestr("方案.docx", CASES[-1][1])  # zip allows the same name twice
+    (inbox / "同名成员.zip").write_bytes(buf.getvalue())
+    report = run(inbox, tmp_path / "out", campaign)
+    records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    files = {r["file"] for r in records}
+    assert "活动总结（GBK文件名）.docx" in files
+    assert {"同名成员.zip/方案.docx", "同名成员.zip/方案~2.docx"} <= files
+    assert report["files"] == len(records) == len(discover(inbox)) + 2
