@@ -39,3 +39,8 @@ ZIP_ENCRYPTED = "压缩包内文件设置了密码，无法解压；请联系报
 ZIP_TOO_DEEP = "压缩包嵌套层数过多，未继续解压；请报送单位直接发送文件"
 EMPTY_PDF = f"PDF没有任何文字或图片内容；{ASK_RESEND}"
 IMAGE_AS_DOCUMENT = "文件扩展名为{ext}，实际是一张图片（可能是拍照件），需要人工查看或文字识别；可请报送单位提供Word或PDF版本"
+POOR_SCAN = "扫描件字迹不清，无法可靠识别；请联系报送单位提供可编辑版本"
+NO_OCR_PACKAGE = (
+    "PDF是扫描件，没有可复制的文字；本机未安装文字识别组件，无法识别。请运行 pip install rapidocr-onnxruntime"
+    "（或重新执行 make run）后重新运行，或请报送单位提供Word版本"
+)

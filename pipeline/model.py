@@ -93,6 +93,8 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     pages: int | None = None
     images: int = 0
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR
+    ocr_confidence: float | None = None  # mean recognition confidence, 0–1
 
     @property
     def chars(self) -> int:
@@ -120,6 +122,8 @@ class Record:
     title: str | None = None
     duplicate_of: str | None = None
     members: list[str] | None = None  # for archives: the member files, as records name them
+    ocr: bool = False  # some page's text came from OCR: check numbers against the picture
+    ocr_confidence: float | None = None
     # Extracted facts (null or empty where the document does not state them).
     submitter: str | None = None
     submitter_kind: str | None = None  # regulator | demo_zone | institution | unknown
@@ -158,4 +162,6 @@ def record_from_document(doc: Document) -> Record:
         size=doc.source.size,
         arrived=doc.source.arrived,
         title=doc.metadata.title,
+        ocr=bool(doc.ocr_pages),
+        ocr_confidence=doc.ocr_confidence,
     )

@@ -1185,7 +1185,7 @@ def build_scan(source: Source, build: Build, rng: random.Random) -> list[InboxFi
     pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=150, quality=35,
                   creationDate=scanned.timetuple(), modDate=scanned.timetuple(), producer="Scanner PDF")
     path = build.place(f"{source.stem}（扫描件）.pdf", buffer.getvalue(), source.folder)
-    return [InboxFile(path, source, arrived, "pdf", "needs_ocr")]
+    return [InboxFile(path, source, arrived, "pdf", "ok")]  # read by OCR since issue 8
 
 
 def build_encrypted(source: Source, build: Build, rng: random.Random) -> list[InboxFile]:

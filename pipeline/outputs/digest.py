@@ -166,7 +166,8 @@ def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
     columns = [Column("文件", "link", 40), Column("状态", width=14), Column("格式"), Column("报送单位", width=22),
                Column("单位类别"), Column("文件类型"), Column("落款日期", "date", 12), Column("收到时间", "datetime", 17),
                Column("活动类型", width=30), Column("活动日期", width=24), Column("页数", "int"), Column("字数", "int"),
-               Column("表格", "int"), Column("图片", "int"), Column("问题说明", width=40), Column("重复/替代", width=30),
+               Column("表格", "int"), Column("图片", "int"), Column("识别方式", width=22), Column("问题说明", width=40),
+               Column("重复/替代", width=30),
                *REVIEW_COLS, KEY_COL]
     effective = {r.file: r for r in data.effective}
     rows = []
@@ -177,13 +178,21 @@ def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
             eff.submitter, KIND_OF_SENDER.get(eff.submitter_kind or "", ""), KIND_LABELS.get(eff.doc_kind or "", ""),
             date.fromisoformat(eff.doc_date) if eff.doc_date else None, arrival(rec, tz),
             "、".join(eff.activity_types), "、".join(d[5:].replace("-", "/") for d in rec.activity_dates),
-            rec.pages, rec.chars or None, rec.tables or None, rec.images or None, rec.error,
+            rec.pages, rec.chars or None, rec.tables or None, rec.images or None, _reading(rec), rec.error,
             rec.duplicate_of and f"与 {rec.duplicate_of} 相同" or rec.superseded_by and f"由 {rec.superseded_by} 替代",
             *_review_values(rec), rec.sha256,
         ])
     ref = write_table(ws, columns, rows)
     _add_review_validation(ws, columns, len(rows))
     finish(ws, ref)
+
+
+def _reading(record: Record) -> str | None:
+    """Scans read by OCR are marked, so a reviewer checks their numbers against the picture."""
+    if record.ocr:
+        confidence = f"（置信度{record.ocr_confidence:.2f}）" if record.ocr_confidence is not None else ""
+        return f"扫描件识别{confidence}"
+    return None
 
 
 def _activities(ws, data: DigestInput) -> None:
@@ -202,14 +211,16 @@ def _activities(ws, data: DigestInput) -> None:
 def _highlights(ws, data: DigestInput) -> None:
     metric_cols = [Column(f"{label}（{unit}）", "int", 14) for label, unit in METRIC_LABELS.values()]
     columns = [Column("报送单位", width=22), Column("文件类型"), *metric_cols,
-               Column("亮点一", width=50), Column("亮点二", width=50), Column("亮点三", width=50), Column("文件", width=36)]
+               Column("亮点一", width=50), Column("亮点二", width=50), Column("亮点三", width=50), Column("文件", width=36),
+               Column("数据来源", width=24)]
     rows, approx_cells = [], []
     for rec in data.effective:
         if rec.status != Status.OK or not (rec.metrics or rec.highlights):
             continue
         values = [rec.metrics.get(name) for name in METRIC_LABELS]
         highlights = [h["text"] for h in rec.highlights[:3]] + [None] * (3 - len(rec.highlights[:3]))
-        rows.append([rec.submitter, KIND_LABELS.get(rec.doc_kind or "", ""), *values, *highlights, rec.file])
+        source = f"{_reading(rec)}，请对照原件核对数字" if rec.ocr else "文字版"
+        rows.append([rec.submitter, KIND_LABELS.get(rec.doc_kind or "", ""), *values, *highlights, rec.file, source])
         for i, name in enumerate(METRIC_LABELS):
             if name in rec.metrics_approximate:
                 approx_cells.append((len(rows) + 1, 3 + i))

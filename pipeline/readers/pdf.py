@@ -24,6 +24,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from pipeline import errors
 from pipeline.errors import UnreadableFile
 from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source, Table, Status
+from pipeline.readers import ocr
 from pipeline.readers.structure import mark_structure
 from pipeline.text import SENTENCE_END, collapse_doubled, looks_like_heading, normalize
 
@@ -51,6 +52,7 @@ def read_pdf(data: bytes, source: Source) -> Document:
 def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
     doc = Document(source=source, metadata=_metadata(pdf.get_metadata_dict()), pages=len(pdf))
     emphasised: list[bool] = []
+    ocr_confidences: list[float] = []
     paragraph_no = 0
     plumber = None  # pdfplumber is opened only for pages with ruled lines (tables)
     try:
@@ -62,6 +64,11 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
             chars = _chars(page, height)
             page.close()
             items: list[tuple[float, Block, bool]] = []
+            lines = None
+            if len(chars) < MIN_CHARS_PER_PAGE and objects[pdfium_c.FPDF_PAGEOBJ_IMAGE] and ocr.available():
+                lines, width, height, confidences = ocr.ocr_page(pdf, page_no - 1)
+                doc.ocr_pages.append(page_no)
+                ocr_confidences.extend(confidences)
             if objects[pdfium_c.FPDF_PAGEOBJ_PATH] >= _MIN_RULES:
                 if plumber is None:
                     plumber = pdfplumber.open(io.BytesIO(data))
@@ -75,7 +82,7 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
                                 loc = Location(page=page_no, table=index, row=r, column=c)
                                 items.append((table.bbox[1], Block(text, BlockKind.TABLE_CELL, loc), False))
                     chars = [ch for ch in chars if not _inside(ch, table.bbox)]
-            for top, text, kind, align, big in _paragraphs(chars, width, height):
+            for top, text, kind, align, big in _paragraphs(lines if lines is not None else _lines(chars), width, height):
                 items.append((top, Block(text, kind, Location(page=page_no), align=align), big))
             items.sort(key=lambda item: item[0])
             for n, (_, block, big) in enumerate(items):
@@ -90,10 +97,18 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
     finally:
         if plumber is not None:
             plumber.close()
+    if ocr_confidences:
+        doc.ocr_confidence = round(sum(ocr_confidences) / len(ocr_confidences), 3)
+        if doc.ocr_confidence < ocr.MIN_CONFIDENCE:
+            raise UnreadableFile(errors.POOR_SCAN, Status.NEEDS_OCR)
     visible = sum(len(b.text) for b in doc.blocks if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER))
     if visible < MIN_CHARS_PER_PAGE * max(1, doc.pages):
         if doc.images:
-            raise UnreadableFile(errors.NO_TEXT_LAYER, Status.NEEDS_OCR)
+            if doc.ocr_pages:
+                message = errors.POOR_SCAN  # recognised, but next to nothing legible
+            else:
+                message = errors.NO_TEXT_LAYER if ocr.available() else errors.NO_OCR_PACKAGE
+            raise UnreadableFile(message, Status.NEEDS_OCR)
         if not visible:
             raise UnreadableFile(errors.EMPTY_PDF)
     mark_structure(doc.blocks, emphasised)
@@ -164,9 +179,9 @@ def _cell_text(cell: str | None) -> str:
     return _join_lines([normalize(line) for line in cell.splitlines()])
 
 
-def _paragraphs(chars: list[dict], width: float, height: float):
-    """Yield (top, text, kind, align, emphasised) for the prose of one page."""
-    lines = _lines(chars)
+def _paragraphs(lines: list[dict], width: float, height: float):
+    """Yield (top, text, kind, align, emphasised) for the prose of one page, from its lines
+    (built from characters, or recognised by OCR)."""
     if not lines:
         return
     body_size = statistics.median(ln["size"] for ln in lines)

@@ -65,12 +65,11 @@ def test_page_numbers_are_footers_not_body():
     assert not any(b.kind is BlockKind.PARAGRAPH and b.text.strip("—- ").isdigit() for b in doc.blocks)
 
 
-def test_scan_without_text_layer_needs_ocr():
-    path = sample(fmt="pdf", status="needs_ocr")
-    with pytest.raises(UnreadableFile) as e:
-        read(path)
-    assert e.value.status is Status.NEEDS_OCR
-    assert e.value.message == errors.NO_TEXT_LAYER
+def test_the_sample_scan_is_read_by_ocr():
+    path = next(INBOX / l["file"] for l in LABELS if "扫描件" in l["file"])
+    doc = read(path)
+    assert doc.ocr_pages == list(range(1, doc.pages + 1)) and doc.ocr_confidence > 0.9
+    assert any(b.kind is BlockKind.TITLE and "世界认可日" in b.text for b in doc.blocks)
 
 
 def test_encrypted_pdf_fails_with_a_clear_message():
