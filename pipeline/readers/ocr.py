@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pypdfium2 as pdfium
 
-from pipeline.text import normalize
+from pipeline.text import looks_like_heading, normalize
 
 MIN_CONFIDENCE = 0.80  # mean recognition confidence below which a scan is too poor to trust
 DPI = 150  # measured: the samples' scans read at character error rate below 2% at 150 dpi
@@ -103,5 +103,52 @@ def _rows(lines: list[dict]) -> list[dict]:
         row.sort(key=lambda ln: ln["x0"])
         out.append({"text": "\u3000".join(ln["text"] for ln in row), "x0": row[0]["x0"], "x1": row[-1]["x1"],
                     "top": min(ln["top"] for ln in row), "bottom": max(ln["bottom"] for ln in row),
-                    "size": sorted(ln["size"] for ln in row)[len(row) // 2]})
+                    "size": sorted(ln["size"] for ln in row)[len(row) // 2],
+                    "cells": [(ln["text"], ln["x0"], ln["x1"]) for ln in row]})
     return out
+
+
+MIN_TABLE_COLUMNS = 3
+
+
+def split_tables(lines: list[dict]) -> tuple[list[list[list[str]]], list[tuple[float, int]], list[dict]]:
+    """Rows of a scanned table, as the layout shows them: (tables, their tops, the other lines).
+
+    A table is a run of lines with at least three cells side by side; a line with fewer
+    cells inside the run continues the row above, cell by cell, by position (a wrapped
+    cell, or the units line under the header: 发放资料 + （份）).
+    """
+    tables: list[list[list[str]]] = []
+    tops: list[tuple[float, int]] = []
+    prose: list[dict] = []
+    i = 0
+    while i < len(lines):
+        if len(lines[i].get("cells", ())) < MIN_TABLE_COLUMNS:
+            prose.append(lines[i])
+            i += 1
+            continue
+        header = lines[i]["cells"]
+        centres = [(x0 + x1) / 2 for _, x0, x1 in header]
+        rows = [[text for text, _, _ in header]]
+        j = i + 1
+        while j < len(lines):
+            cells = lines[j].get("cells", ())
+            if not cells or any(len(text) > 20 for text, _, _ in cells) or (
+                    len(cells) < MIN_TABLE_COLUMNS and looks_like_heading(cells[0][0])):
+                break  # prose or the next heading: the table has ended
+            placed = [""] * len(centres)
+            for text, x0, x1 in cells:
+                k = min(range(len(centres)), key=lambda c: abs(centres[c] - (x0 + x1) / 2))
+                placed[k] += text
+            if len(cells) >= MIN_TABLE_COLUMNS:
+                rows.append(placed)
+            else:
+                rows[-1] = [a + b for a, b in zip(rows[-1], placed)]
+            j += 1
+        if len(rows) >= 3:
+            tables.append(rows)
+            tops.append((lines[i]["top"], len(tables) - 1))
+        else:
+            prose.extend(lines[i:j])
+        i = j
+    return tables, tops, prose

@@ -31,6 +31,7 @@ from pipeline.text import SENTENCE_END, collapse_doubled, looks_like_heading, no
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
 _MARGIN = 0.07  # share of the page height at top and bottom where headers and footers sit
 MIN_CHARS_PER_PAGE = 15  # below this on average a PDF has no usable text layer
+SCAN_PICTURE_SHARE = 0.5
 _MIN_RULES = 4  # path objects on a page before it is worth looking for a ruled table
 
 
@@ -59,16 +60,33 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         for page_no in range(1, len(pdf) + 1):
             page = pdf[page_no - 1]
             width, height = page.get_size()
-            objects = Counter(obj.type for obj in page.get_objects())
+            objects = Counter()
+            picture_share = 0.0  # of the page, covered by its largest picture
+            for obj in page.get_objects():
+                objects[obj.type] += 1
+                if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                    left, bottom, right, top = obj.get_bounds()
+                    picture_share = max(picture_share, (right - left) * (top - bottom) / (width * height))
             doc.images += objects[pdfium_c.FPDF_PAGEOBJ_IMAGE]
             chars = _chars(page, height)
             page.close()
             items: list[tuple[float, Block, bool]] = []
             lines = None
-            if len(chars) < MIN_CHARS_PER_PAGE and objects[pdfium_c.FPDF_PAGEOBJ_IMAGE] and ocr.available():
+            # A scanned page is a picture covering most of the page with (almost) no text;
+            # a photo with a caption on a page of its own is not read by OCR.
+            if len(chars) < MIN_CHARS_PER_PAGE and picture_share >= SCAN_PICTURE_SHARE and ocr.available():
                 lines, width, height, confidences = ocr.ocr_page(pdf, page_no - 1)
                 doc.ocr_pages.append(page_no)
                 ocr_confidences.extend(confidences)
+                tables, tops, lines = ocr.split_tables(lines)
+                for (top, k), rows in zip(tops, tables):
+                    index = len(doc.tables) + 1
+                    doc.tables.append(Table(index=index, rows=rows, page=page_no))
+                    for r, row in enumerate(rows, start=1):
+                        for c, text in enumerate(row, start=1):
+                            if text:
+                                loc = Location(page=page_no, table=index, row=r, column=c)
+                                items.append((top, Block(text, BlockKind.TABLE_CELL, loc), False))
             if objects[pdfium_c.FPDF_PAGEOBJ_PATH] >= _MIN_RULES:
                 if plumber is None:
                     plumber = pdfplumber.open(io.BytesIO(data))

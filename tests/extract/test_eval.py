@@ -57,3 +57,14 @@ def test_a_broken_campaign_file_says_what_is_wrong(tmp_path):
     path.write_text('[campaign]\nname = "x"\n', encoding="utf-8")
     with pytest.raises(CampaignError, match="缺少字段"):
         load_campaign(path)
+
+
+def test_a_scan_gives_the_same_facts_as_its_text_version(sample_records):
+    scan = next(r for r in sample_records if "扫描件" in r.file)
+    source = next(label["source"] for label in load_labels(ROOT / "samples" / "labels.json") if label["file"] == scan.file)
+    text_file = next(label["file"] for label in load_labels(ROOT / "samples" / "labels.json")
+                     if label["source"] == source and label["format"] == "docx")
+    text = next(r for r in sample_records if r.file == text_file)
+    assert scan.ocr and not text.ocr
+    for field in ("submitter", "doc_kind", "doc_date", "activity_dates", "metrics"):
+        assert getattr(scan, field) == getattr(text, field), field
