@@ -120,3 +120,17 @@ def test_ocr_noise_is_cleaned():
     assert ocr.clean_ocr_text("认证认可一一传递市场信任") == "认证认可——传递市场信任"
     assert ocr.clean_ocr_text("6月12日一14日举办培训°") == "6月12日—14日举办培训"
     assert ocr.clean_ocr_text("世界·认可日") == "世界认可日"
+
+
+def test_ocr_runs_with_no_network(monkeypatch):
+    """The models ship in the wheel: loading and recognising work with every connection refused."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    ocr._engine.cache_clear()
+    doc = _read(_pdf_of([_scan(_page_image(sample("c10", "pdf")))]))
+    assert doc.ocr_pages == [1] and doc.chars > 200
