@@ -79,26 +79,14 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
                 doc.ocr_pages.append(page_no)
                 ocr_confidences.extend(confidences)
                 tables, tops, lines = ocr.split_tables(lines)
-                for (top, k), rows in zip(tops, tables):
-                    index = len(doc.tables) + 1
-                    doc.tables.append(Table(index=index, rows=rows, page=page_no))
-                    for r, row in enumerate(rows, start=1):
-                        for c, text in enumerate(row, start=1):
-                            if text:
-                                loc = Location(page=page_no, table=index, row=r, column=c)
-                                items.append((top, Block(text, BlockKind.TABLE_CELL, loc), False))
+                for (top, _), rows in zip(tops, tables):
+                    items += _add_table(doc, rows, page_no, top)
             if objects[pdfium_c.FPDF_PAGEOBJ_PATH] >= _MIN_RULES:
                 if plumber is None:
                     plumber = pdfplumber.open(io.BytesIO(data))
                 for table in _tables(plumber.pages[page_no - 1]):
-                    index = len(doc.tables) + 1
                     rows = [[_cell_text(c) for c in row] for row in table.extract()]
-                    doc.tables.append(Table(index=index, rows=rows, page=page_no))
-                    for r, row in enumerate(rows, start=1):
-                        for c, text in enumerate(row, start=1):
-                            if text:
-                                loc = Location(page=page_no, table=index, row=r, column=c)
-                                items.append((table.bbox[1], Block(text, BlockKind.TABLE_CELL, loc), False))
+                    items += _add_table(doc, rows, page_no, table.bbox[1])
                     chars = [ch for ch in chars if not _inside(ch, table.bbox)]
             for top, text, kind, align, big in _paragraphs(lines if lines is not None else _lines(chars), width, height):
                 items.append((top, Block(text, kind, Location(page=page_no), align=align), big))
@@ -131,6 +119,14 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
             raise UnreadableFile(errors.EMPTY_PDF)
     mark_structure(doc.blocks, emphasised)
     return doc
+
+
+def _add_table(doc: Document, rows: list[list[str]], page_no: int, top: float) -> list[tuple[float, Block, bool]]:
+    """Keep a table as rows and its cells as blocks, placed on the page at the table's top."""
+    index = len(doc.tables) + 1
+    doc.tables.append(Table(index=index, rows=rows, page=page_no))
+    return [(top, Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=index, row=r, column=c)), False)
+            for r, row in enumerate(rows, start=1) for c, text in enumerate(row, start=1) if text]
 
 
 def _continues(blocks: list[Block], block: Block) -> bool:
