@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from prefect import flow, task
@@ -18,7 +18,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote  # Prefect would otherwise walk every record looking for futures
 
 from pipeline import run as pipeline_run
@@ -27,17 +27,9 @@ from pipeline.inbox import InboxFile, Limits, discover
 from pipeline.ledger import LEDGER_FILE, Ledger
 from pipeline.outputs.report import STATUS_WORDS, report_markdown
 from pipeline.runlock import run_lock
+from pipeline.workers import ReadPool, warm_up
 
-BATCHES_PER_WORKER = 4  # small enough batches to balance load, few enough to keep task overhead low
-# Worker processes import Prefect and the readers before their first file: measured ~6 s
-# for a pool of two here (3.5 s once the server module is no longer imported by workers). Below twice that much work the files are read in-process.
-POOL_START_SECONDS = 3.5
-_SECONDS_PER_FILE = {".doc": 1.5, ".wps": 1.5, ".rtf": 1.5, ".pdf": 0.15, ".zip": 0.3}
-
-
-def estimated_seconds(items: list[InboxFile]) -> float:
-    """A rough reading cost: LibreOffice conversions dominate, then PDFs, then Word files."""
-    return sum(_SECONDS_PER_FILE.get(i.path.suffix.lower(), 0.05) + i.size / 20e6 for i in items)
+BATCHES_PER_WORKER = 4  # Prefect tasks per worker: progress to watch, little task overhead
 
 
 @task(name="discover", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)  # a network share can hiccup
@@ -49,8 +41,9 @@ def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipe
 
 # No retries: a file that failed to read is a record with a reason, not a transient error.
 @task(name="read and extract", cache_policy=NO_CACHE)
-def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits) -> list[pipeline_run.FileResult]:
-    return pipeline_run.read_inbox_files(items, load_campaign(campaign_file), limits)
+def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits,
+              pool: ReadPool | None = None) -> list[pipeline_run.FileResult]:
+    return pipeline_run.read_inbox_files(items, load_campaign(campaign_file), limits, pool)
 
 
 @task(name="record in ledger", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)  # the database may be busy
@@ -87,6 +80,8 @@ def _progress(done: int, total: int, current: str) -> None:
 def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: int | None = None,
                    max_file_mb: int = 50, campaign: str | None = None) -> dict:
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
+    if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
+        warm_up()  # the reader processes' fork server loads while discovery runs
     with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
         return _nightly(inbox_path, out_path, workers or os.cpu_count() or 1,
                         Limits(max_file_bytes=max_file_mb * 1024 * 1024), campaign)
@@ -105,17 +100,18 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     results = list(plan.reused)
     parts = batches(plan.to_read, workers * BATCHES_PER_WORKER)
-    runner = FlowRunContext.get().task_runner
-    small = isinstance(runner, ProcessPoolTaskRunner) and estimated_seconds(plan.to_read) < POOL_START_SECONDS * 2
-    if workers > 1 and not small:
-        outcomes = (f.result() for f in as_completed([read_task.submit(b, campaign, limits) for b in parts]))
-    else:  # a small night: starting worker processes would cost more than it saves
-        outcomes = (read_task(b, campaign, limits) for b in parts)
-    done = 0
-    for batch in outcomes:
-        results.extend(batch)
-        done += len(batch)
-        _progress(done, len(plan.to_read), batch[-1].rel if batch else "")
+    on_dask = not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+    # On this machine the tasks' threads hand files to reader processes that enforce the
+    # time and memory limits; on a Dask cluster each task reads in its Dask worker.
+    with nullcontext() if on_dask or not parts else ReadPool(workers, load_campaign(campaign), limits) as pool:
+        extra = {"pool": quote(pool)} if pool else {}  # quote: Prefect would walk the pool's insides
+        futures = [read_task.submit(b, campaign, limits, **extra) for b in parts]
+        done = 0
+        for future in as_completed(futures):
+            batch = future.result()
+            results.extend(batch)
+            done += len(batch)
+            _progress(done, len(plan.to_read), batch[-1].rel if batch else "")
     if plan.to_read and sys.stderr.isatty():
         print(file=sys.stderr)
     durations["读取与提取"] = round(time.monotonic() - t, 2)
@@ -143,7 +139,7 @@ def _artifacts(report: dict) -> None:
 
 
 def runner_for(workers: int, kind: str = "process", address: str | None = None):
-    """Processes for real parallelism on one machine; Dask to scale out over a cluster."""
+    """Threads feeding pipeline's reader processes on one machine; Dask to scale out over a cluster."""
     if kind == "dask":
         try:
             from prefect_dask import DaskTaskRunner
@@ -152,9 +148,7 @@ def runner_for(workers: int, kind: str = "process", address: str | None = None):
         if address:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
-    if workers <= 1:
-        return ThreadPoolTaskRunner(max_workers=1)
-    return ProcessPoolTaskRunner(max_workers=workers)
+    return ThreadPoolTaskRunner(max_workers=workers)  # threads that hand files to the ReadPool
 
 
 @contextmanager
@@ -189,6 +183,8 @@ def shared_api():
 def run_nightly(inbox: Path, out: Path, workers: int | None = None, max_file_mb: int = 50,
                 campaign: Path | None = None, task_runner: str = "process", dask_address: str | None = None) -> dict:
     workers = workers or os.cpu_count() or 1
+    if task_runner != "dask":
+        warm_up()  # started before Prefect's own start-up, which it overlaps
     configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
     with shared_api():
         return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb,

@@ -37,6 +37,10 @@ class Limits:
     max_archive_members: int = 1000
     max_archive_depth: int = 3
     max_ratio: int = 200  # uncompressed/compressed of one member, when it is large
+    # Enforced by the worker processes (pipeline.workers): a file that takes longer or
+    # needs more memory is stopped and recorded, the rest of the night goes on.
+    read_seconds: float = 300.0  # measured: the slowest sample, a 3-page scan, reads in 4 s
+    worker_memory_mb: int = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,8 @@ class FileReader:
             doc = read_document(data, source)
         except UnreadableFile as e:
             return [self._bare(source, e.status, e.message)]
+        except MemoryError:  # the worker's hard memory limit (pipeline.workers) or the machine's
+            return [self._bare(source, Status.FAILED, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))]
         except Exception as e:  # noqa: BLE001 — a reader bug must cost one file, not the night
             log.exception("unexpected error reading %s", rel)
             message = f"读取时出现意外错误（{type(e).__name__}）；请人工查看此文件，并把它转给技术人员排查"

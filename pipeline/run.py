@@ -30,6 +30,7 @@ from pipeline.reviews import attach, carry_over, collect, corrected, harvest
 from pipeline.revisions import mark_superseded
 from pipeline.runlock import run_lock
 from pipeline.score import rank_cases, shortlist
+from pipeline.workers import ReadPool
 
 NEEDS_PERSON = {Status.FAILED, Status.NEEDS_OCR, Status.UNSUPPORTED}
 SETTLE_SECONDS = 2.0  # a file changed this recently is checked again for a copy in progress
@@ -111,14 +112,17 @@ def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> 
     return plan
 
 
-def read_inbox_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits()) -> list[FileResult]:
-    """Read and extract a batch of inbox files (one worker's share)."""
-    reader = FileReader(limits=limits, extract=Extractor(campaign))
-    results = []
-    for item in items:
-        records = reader.read(item)
-        results.append(FileResult(item.rel, records[0].sha256, item.size, item.mtime, records))
-    return results
+def read_inbox_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits(),
+                     pool: ReadPool | None = None) -> list[FileResult]:
+    """Read and extract a batch of inbox files: in worker processes with the time and memory
+    limits when a pool is given, else in this process (library use, Dask workers)."""
+    if pool is not None:
+        found = pool.read(items)
+    else:
+        reader = FileReader(limits=limits, extract=Extractor(campaign))
+        found = [reader.read(item) for item in items]
+    return [FileResult(item.rel, records[0].sha256, item.size, item.mtime, records)
+            for item, records in zip(items, found)]
 
 
 def read_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits()) -> list[Record]:
@@ -199,17 +203,23 @@ def run_report(records: Sequence[Record], started: float, inbox: Path, activity:
     }
 
 
-def run(inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Limits = Limits()) -> dict:
-    """The whole run in one process, without Prefect (library use and tests)."""
+def run(inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Limits = Limits(),
+        workers: int = 0) -> dict:
+    """The whole run without Prefect (library use and tests): files are read in this
+    process, or by `workers` worker processes with the time and memory limits."""
     with run_lock(out_dir):
-        return _run(inbox, out_dir, campaign or load_campaign(), limits)
+        return _run(inbox, out_dir, campaign or load_campaign(), limits, workers)
 
 
-def _run(inbox: Path, out_dir: Path, campaign: Campaign, limits: Limits) -> dict:
+def _run(inbox: Path, out_dir: Path, campaign: Campaign, limits: Limits, workers: int) -> dict:
     started = time.monotonic()
     with Ledger(out_dir / LEDGER_FILE) as ledger:
         plan = plan_run(discover(inbox), ledger, campaign)
-    results = plan.reused + read_inbox_files(plan.to_read, campaign, limits)
+    if workers and plan.to_read:
+        with ReadPool(workers, campaign, limits) as pool:
+            results = plan.reused + read_inbox_files(plan.to_read, campaign, limits, pool)
+    else:
+        results = plan.reused + read_inbox_files(plan.to_read, campaign, limits)
     withdrawn = record_in_ledger(results, out_dir, campaign)
     records = merge([r.records for r in results], previous_reviews(out_dir), campaign)
     activity = {"new": sum(len(r.records) for r in results if not r.reused),

@@ -25,8 +25,19 @@ _OCR_NOISE = [(re.compile(r"(?<=[\u4e00-\u9fff])[°·•丶](?=[\u4e00-\u9fff])"
               (re.compile(r"^[°·•丶\s]+|[°·•丶\s]+$"), "")]
 
 
+_threads = -1  # onnxruntime's own choice: all cores, right for one process reading alone
+
+
 class OcrUnavailable(RuntimeError):
     """rapidocr-onnxruntime is not installed."""
+
+
+def use_threads(count: int) -> None:
+    """Threads per recognition, set before the first page: one per worker when several
+    workers share the cores (measured: all-core sessions in two workers fight for them)."""
+    global _threads
+    _threads = count
+    _engine.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +47,8 @@ def _engine():
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as e:
         raise OcrUnavailable(str(e)) from e
+    if _threads > 0:
+        return RapidOCR(intra_op_num_threads=_threads, inter_op_num_threads=1)
     return RapidOCR()
 
 

@@ -1,0 +1,289 @@
+"""Worker processes that read inbox files, each file under a time and a memory limit.
+
+python-docx, pdfium, pdfplumber and onnxruntime cannot be interrupted from inside: a file
+that loops, balloons or crashes a C library is only stopped by stopping its process. So
+files are read in worker processes that one dispatcher thread watches; a worker past its
+limit is killed and replaced, and its file becomes a record saying why. The night goes on.
+
+Workers are forked from a fork server that has already imported the readers and loaded
+jieba (`warm_up`, called early so it overlaps the flow's own start-up): a new worker costs
+milliseconds where a spawned one imports everything again (about 1.5 s each, measured).
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import logging
+import multiprocessing as mp
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+from pipeline import errors
+from pipeline.campaign import Campaign
+from pipeline.inbox import FileReader, InboxFile, Limits
+from pipeline.model import Record, Status
+from pipeline.readers.detect import detect_format
+
+log = logging.getLogger(__name__)
+
+PRELOAD = ["pipeline.warm"]
+POLL_SECONDS = 0.5  # how often memory is looked at while files are being read
+Reader = Callable[[InboxFile], list[Record]]
+ReaderFactory = Callable[[Campaign, Limits], Reader]
+
+
+def file_reader(campaign: Campaign, limits: Limits) -> Reader:
+    """The product's reader: read and extract (tests pass others that hang or crash)."""
+    from pipeline.extract import Extractor
+
+    return FileReader(limits=limits, extract=Extractor(campaign)).read
+
+
+def _context():
+    methods = mp.get_all_start_methods()
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+_warm_lock = threading.Lock()
+
+
+def warm_up() -> None:
+    """Start the fork server now; it imports the readers and loads jieba in the background."""
+    ctx = _context()
+    if ctx.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
+
+    with _warm_lock:
+        ctx.set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
+
+
+def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr_threads: int) -> None:
+    """A worker: read the files sent down the pipe, one at a time, until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    try:
+        import resource
+
+        cap = limits.worker_memory_mb * 2 * 1024 * 1024  # a hard stop well above the watched limit
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+    except (ImportError, ValueError, OSError):
+        pass
+    if ocr_threads > 0:
+        from pipeline.readers import ocr
+
+        ocr.use_threads(ocr_threads)
+    read = factory(campaign, limits)
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
+        try:
+            records = read(item)
+        except MemoryError:
+            records = [failed_record(item, memory)]
+        # A process that ran out of memory is not to be trusted with the next file: it leaves.
+        retire = any(r.error == memory for r in records)
+        conn.send((records, retire))
+        if retire:
+            return
+
+
+def failed_record(item: InboxFile, message: str) -> Record:
+    """The record of a file whose reading was stopped: what can be known without reading it."""
+    sha, fmt = "", "unknown"
+    try:
+        data = item.path.read_bytes()
+        sha, fmt = hashlib.sha256(data).hexdigest(), detect_format(data, item.rel)
+    except OSError:
+        pass
+    return Record(file=item.rel, sha256=sha, format=fmt, status=Status.FAILED, error=message,
+                  size=item.size, arrived=item.arrived)
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0  # no /proc: only the worker's own hard limit applies
+
+
+@dataclass
+class _Job:
+    item: InboxFile
+    future: Future
+
+
+class _Worker:
+    def __init__(self, ctx, args: tuple) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, *args), daemon=True, name="digest-reader")
+        self.process.start()
+        child.close()
+        self.job: _Job | None = None
+        self.deadline = 0.0
+
+    def give(self, job: _Job, seconds: float) -> bool:
+        self.job, self.deadline = job, time.monotonic() + seconds
+        try:
+            self.conn.send(job.item)
+            return True
+        except (BrokenPipeError, OSError):
+            return False
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class ReadPool:
+    """`workers` reader processes; `submit` a file, get a future of its records.
+
+    Thread-safe: the flow's tasks submit their batches from several threads at once.
+    """
+
+    def __init__(self, workers: int, campaign: Campaign, limits: Limits = Limits(),
+                 factory: ReaderFactory = file_reader) -> None:
+        self.size = max(1, workers)
+        self.limits = limits
+        self._ctx = _context()
+        # Several workers on few cores: one onnxruntime thread each, or they fight over the cores.
+        ocr_threads = 1 if self.size > 1 else -1
+        self._args = (factory, campaign, limits, ocr_threads)
+        self._queue: collections.deque[_Job] = collections.deque()
+        self._workers: list[_Worker] = []
+        self._lock = threading.RLock()
+        self._wake_r, self._wake_w = os.pipe()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self.stopped: list[tuple[str, str]] = []  # (file, reason) of files whose reading was stopped
+
+    def __enter__(self) -> ReadPool:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        self.close(wait=kind is None)
+
+    def submit(self, item: InboxFile) -> Future:
+        future: Future = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("ReadPool is closed")
+            self._queue.append(_Job(item, future))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._dispatch, name="digest-read-pool", daemon=True)
+                self._thread.start()
+        os.write(self._wake_w, b".")
+        return future
+
+    def read(self, items: Sequence[InboxFile]) -> list[list[Record]]:
+        """Records of each item, in order."""
+        futures = [self.submit(item) for item in items]
+        return [f.result() for f in futures]
+
+    def close(self, wait: bool = True) -> None:
+        with self._lock:
+            self._closed = True
+            if not wait:
+                for job in self._queue:
+                    job.future.cancel()
+                self._queue.clear()
+                for w in self._workers:
+                    if w.process.is_alive():
+                        w.process.kill()  # the dispatcher sees them die and records their files
+        os.write(self._wake_w, b".")
+        if self._thread is not None:
+            self._thread.join()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+
+    # The dispatcher thread: the only code that touches workers after start.
+
+    def _dispatch(self) -> None:
+        try:
+            while self._step():
+                pass
+        except Exception as e:  # noqa: BLE001 — never leave a caller waiting forever
+            log.exception("read pool dispatcher failed")
+            with self._lock:
+                jobs = list(self._queue) + [w.job for w in self._workers if w.job]
+                self._queue.clear()
+            for job in jobs:
+                if not job.future.done():
+                    job.future.set_exception(e)
+        finally:
+            for w in self._workers:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+            for w in self._workers:
+                w.process.join(2)
+                w.kill()
+            self._workers.clear()
+
+    def _step(self) -> bool:
+        with self._lock:
+            idle = [w for w in self._workers if w.job is None]
+            while self._queue and (idle or len(self._workers) < self.size):
+                worker = idle.pop() if idle else self._start_worker()
+                job = self._queue.popleft()
+                if job.future.set_running_or_notify_cancel() and not worker.give(job, self.limits.read_seconds):
+                    self._stop(worker, errors.READER_CRASHED)
+            busy = [w for w in self._workers if w.job is not None]
+            if self._closed and not self._queue and not busy:
+                return False
+        now = time.monotonic()
+        timeout = min([POLL_SECONDS] + [max(0.0, w.deadline - now) for w in busy])
+        ready = set(wait([self._wake_r] + [w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+        if self._wake_r in ready:
+            os.read(self._wake_r, 4096)
+        for w in busy:
+            if w.conn in ready or w.process.sentinel in ready:
+                try:
+                    records, retire = w.conn.recv()
+                except (EOFError, OSError):  # the process died: a C library crashed, or the OOM killer
+                    self._stop(w, errors.READER_CRASHED)
+                    continue
+                job, w.job = w.job, None
+                if retire:
+                    self.stopped.append((job.item.rel, records[0].error))
+                    self._retire(w)
+                job.future.set_result(records)
+            elif time.monotonic() > w.deadline:
+                self._stop(w, errors.READ_TIMEOUT.format(seconds=round(self.limits.read_seconds)))
+            elif _rss_mb(w.process.pid) > self.limits.worker_memory_mb:
+                self._stop(w, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))
+        return True
+
+    def _start_worker(self) -> _Worker:
+        worker = _Worker(self._ctx, self._args)
+        self._workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.remove(worker)
+
+    def _stop(self, worker: _Worker, message: str) -> None:
+        """Kill a worker that overran or died; its file gets a record saying why."""
+        job = worker.job
+        self._retire(worker)
+        log.warning("stopped reading %s: %s", job.item.rel, message)
+        self.stopped.append((job.item.rel, message))
+        job.future.set_result([failed_record(job.item, message)])

@@ -1,0 +1,87 @@
+"""Reader processes: every file has a time and a memory limit, and a crash costs one file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import errors
+from pipeline.campaign import load_campaign
+from pipeline.inbox import FileReader, InboxFile, Limits, discover
+from pipeline.model import Status
+from pipeline.workers import ReadPool, file_reader
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "inbox"
+
+
+def hostile_reader(campaign, limits):
+    """Reads like the product, except for files named to hang, balloon or crash the reader."""
+    read = file_reader(campaign, limits)
+
+    def reader(item: InboxFile):
+        if "hang" in item.rel:
+            time.sleep(3600)
+        if "balloon" in item.rel:
+            hoard = []
+            while True:
+                hoard.append(bytearray(20 * 2**20))  # touched pages: resident memory grows
+                time.sleep(0.01)
+        if "segfault" in item.rel:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return read(item)
+
+    return reader
+
+
+def _inbox(tmp_path: Path, names: list[str]) -> list[InboxFile]:
+    sample = next(SAMPLES.glob("*.docx")).read_bytes()
+    for name in names:
+        (tmp_path / name).write_bytes(sample)
+    return discover(tmp_path)
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("hang.docx", errors.READ_TIMEOUT.format(seconds=2)),
+    ("balloon.docx", errors.READ_MEMORY.format(mb=300)),
+    ("segfault.docx", errors.READER_CRASHED),
+])
+def test_a_file_that_hangs_balloons_or_crashes_costs_only_itself(tmp_path, name, message):
+    items = _inbox(tmp_path, ["a.docx", name, "z.docx"])
+    limits = Limits(read_seconds=2, worker_memory_mb=300)
+    started = time.monotonic()
+    with ReadPool(2, load_campaign(), limits, factory=hostile_reader) as pool:
+        found = dict(zip((i.rel for i in items), pool.read(items)))
+    assert time.monotonic() - started < 30
+    bad = found[name][0]
+    assert (bad.status, bad.error) == (Status.FAILED, message)
+    assert bad.sha256 and bad.format == "docx"  # what can be known without reading it
+    assert [found[n][0].status for n in ("a.docx", "z.docx")] == [Status.OK, Status.OK]
+    assert found["a.docx"][0].submitter  # read and extracted like any other file
+
+
+def test_the_pool_reads_exactly_what_one_process_reads():
+    items = discover(SAMPLES)
+    campaign = load_campaign()
+    reader = FileReader(extract=__import__("pipeline.extract", fromlist=["Extractor"]).Extractor(campaign))
+    with ReadPool(2, campaign) as pool:
+        pooled = pool.read(items)
+    assert [[r.to_dict() for r in recs] for recs in pooled] == [[r.to_dict() for r in reader.read(i)] for i in items]
+
+
+def test_closing_without_waiting_stops_the_workers(tmp_path):
+    items = _inbox(tmp_path, ["hang1.docx", "hang2.docx"])
+    pool = ReadPool(2, load_campaign(), Limits(read_seconds=600), factory=hostile_reader)
+    futures = [pool.submit(i) for i in items]
+    time.sleep(0.5)
+    pids = [w.process.pid for w in pool._workers]
+    started = time.monotonic()
+    pool.close(wait=False)
+    assert time.monotonic() - started < 10
+    assert all(f.done() for f in futures)
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
