@@ -80,3 +80,24 @@ def _without(data: bytes, member: str) -> bytes:
             if info.filename != member:
                 zf.writestr(info.filename, src.read(info))
     return out.getvalue()
+
+
+def long_documents(pages: int = 300) -> list[tuple[str, bytes]]:
+    """A 300-page Word file (a page break after each page's text) and a 300-page PDF."""
+    d = docx.Document()
+    d.add_paragraph("××省2018年世界认可日活动资料汇编")
+    for n in range(1, pages + 1):
+        d.add_paragraph(f"{n}. 第{n}场活动")
+        d.add_paragraph(f"6月{n % 20 + 1}日，我局在第{n}个检验检测机构开展开放日活动，接待群众{n * 3}人次，"
+                        "发放宣传资料200份，并组织专家现场答疑。")
+        d.add_page_break()
+    buf = io.BytesIO()
+    d.save(buf)
+    import pypdfium2 as pdfium
+
+    src = pdfium.PdfDocument(sample("c10", "pdf").read_bytes())
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, [n % len(src) for n in range(pages)])
+    pdf = io.BytesIO()
+    out.save(pdf)
+    return [("资料汇编300页.docx", buf.getvalue()), ("资料汇编300页.pdf", pdf.getvalue())]

@@ -8,9 +8,11 @@ import io
 
 import pytest
 
-from pipeline.inbox import FileReader, discover
+from pipeline.campaign import load_campaign
+from pipeline.inbox import FileReader, Limits, discover
 from pipeline.run import run
-from tests.bad_inputs import cases
+from pipeline.workers import ReadPool
+from tests.bad_inputs import cases, long_documents
 
 CASES = cases()
 
@@ -45,9 +47,22 @@ def test_the_whole_bad_corpus_runs_without_stopping(tmp_path, campaign):
         zf.writestr("方案.docx", CASES[-1][1])
         zf.writestr("方案.docx", CASES[-1][1])  # zip allows the same name twice
     (inbox / "同名成员.zip").write_bytes(buf.getvalue())
-    report = run(inbox, tmp_path / "out", campaign)
+    report = run(inbox, tmp_path / "out", campaign, workers=2)  # the product's way: reader processes, limits
     records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     files = {r["file"] for r in records}
     assert "活动总结（GBK文件名）.docx" in files
     assert {"同名成员.zip/方案.docx", "同名成员.zip/方案~2.docx"} <= files
     assert report["files"] == len(records) == len(discover(inbox)) + 2
+
+
+def test_a_300_page_document_is_read_within_its_limits(tmp_path):
+    for name, data in long_documents():
+        (tmp_path / name).write_bytes(data)
+    items = discover(tmp_path)
+    with ReadPool(2, load_campaign(), Limits(read_seconds=120, worker_memory_mb=1024)) as pool:
+        found = {i.rel: recs[0] for i, recs in zip(items, pool.read(items))}
+    word, pdf = found["资料汇编300页.docx"], found["资料汇编300页.pdf"]
+    assert (word.status, pdf.status) == ("ok", "ok"), (word.error, pdf.error)
+    assert pdf.pages == 300 and pdf.chars > 300 * 200
+    assert word.chars > 300 * 50 and word.metrics  # read to the end and extracted
+    assert not pool.stopped
