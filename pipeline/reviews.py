@@ -35,13 +35,15 @@ RECOMMEND = ("是", "否")
 KIND_WORDS = {"方案": "plan", "总结": "summary", "其他": "other"}
 KIND_LABELS = {v: k for k, v in KIND_WORDS.items()}
 REVIEW_SHEETS = ("文件清单", "典型案例")
+BASELINE_SHEET = "审核基线"  # hidden: the review values the digest was written with
 
 
 def harvest(digest: Path, stored: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Stored reviews updated with what reviewers changed in the digest's review columns.
 
-    A cell counts as an edit when it differs from the stored value, so an edit made in
-    either sheet wins over the old value still shown in the other.
+    A cell counts as an edit when it differs from the value the digest was written with
+    (its hidden baseline sheet; the stored value for digests without one), so an edit made
+    in either sheet wins over the old value still shown in the other.
     """
     reviews = copy.deepcopy(stored)
     if not digest.exists():
@@ -52,28 +54,32 @@ def harvest(digest: Path, stored: dict[str, dict[str, str]]) -> dict[str, dict[s
         log.warning("cannot read reviews from %s: %s", digest, e)
         return reviews
     try:
+        written = dict(_review_rows(wb[BASELINE_SHEET])) if BASELINE_SHEET in wb.sheetnames else stored
         for sheet in REVIEW_SHEETS:
             if sheet not in wb.sheetnames:
                 continue
-            rows = wb[sheet].iter_rows(values_only=True)
-            header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-            if KEY_HEADER not in header:
-                continue
-            key_col = header.index(KEY_HEADER)
-            cols = {i: REVIEW_COLUMNS[h] for i, h in enumerate(header) if h in REVIEW_COLUMNS}
-            for row in rows:
-                key = row[key_col] if key_col < len(row) else None
-                if not key:
-                    continue
-                old = stored.get(key, {})
-                new = reviews.setdefault(key, {})
-                for i, name in cols.items():
-                    value = "" if i >= len(row) or row[i] is None else str(row[i]).strip()
+            for key, values in _review_rows(wb[sheet]):
+                old = written.get(key, {})
+                for name, value in values.items():
                     if value != old.get(name, ""):
-                        new[name] = value
+                        reviews.setdefault(key, {})[name] = value
     finally:
         wb.close()
     return reviews
+
+
+def _review_rows(ws):
+    """(file key, {review field: cell text}) for each row of a sheet with review columns."""
+    rows = ws.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    if KEY_HEADER not in header:
+        return
+    key_col = header.index(KEY_HEADER)
+    cols = {i: REVIEW_COLUMNS[h] for i, h in enumerate(header) if h in REVIEW_COLUMNS}
+    for row in rows:
+        key = row[key_col] if key_col < len(row) else None
+        if key:
+            yield key, {name: "" if i >= len(row) or row[i] is None else str(row[i]).strip() for i, name in cols.items()}
 
 
 def attach(records: list[Record], reviews: dict[str, dict[str, str]]) -> None:

@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline.campaign import Campaign
 from pipeline.model import Record, Status
 from pipeline.outputs.sheets import LATE_FILL, MISSING_FILL, Column, finish, fit_to_page_width, write_table
-from pipeline.reviews import KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
+from pipeline.reviews import BASELINE_SHEET, KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
 from pipeline.score import PART_NAMES, Case, METRIC_LABELS
 
 DIGEST_FILE = "digest.xlsx"
@@ -70,8 +70,18 @@ def write_digest(data: DigestInput, target: Path) -> Path:
     _cases(wb["典型案例"], data)
     _problems(wb["问题文件"], data)
     _overview(wb["总览"], data, frame)
+    _baseline(wb.create_sheet(BASELINE_SHEET), data)
     wb.save(target)
     return target
+
+
+def _baseline(ws, data: DigestInput) -> None:
+    """The review values as this workbook was written, hidden: a reviewer's edit is a cell that
+    differs from them, even when the ledger has moved on (a run that died after saving the
+    reviews but before rewriting the digest) and the two review sheets disagree."""
+    ws.sheet_state = "veryHidden"
+    written = {rec.sha256: rec for rec in data.records if rec.sha256}
+    write_table(ws, [*REVIEW_COLS, KEY_COL], [[*_review_values(rec), sha] for sha, rec in written.items()])
 
 
 def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
