@@ -7,8 +7,10 @@ source into the files a bureau would really send (.docx made with python-docx;
 .pdf, .doc, .wps and .rtf made from that .docx by LibreOffice), adds the hard
 cases an office inbox really holds (duplicates, a zip with GBK member names,
 renamed and broken files, a scan, an encrypted PDF, a "fake bold" PDF, photos
-and a video), sets every file's modification time to its arrival time and
-writes the gold labels to ``samples/labels.json``.
+and a video, and the paper copies offices send: a colour scan with a red seal
+over the 落款, phone photos of the pages, a PDF whose sealed last page is a
+scan), sets every file's modification time to its arrival time and writes the
+gold labels to ``samples/labels.json``.
 
     python samples/make_samples.py                  # regenerate inbox + labels
     python samples/make_samples.py --restore-mtimes # after a git clone
@@ -47,9 +49,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, FloatObject, NumberObject
+import pypdfium2 as pdfium
 
 SAMPLES_DIR = Path(__file__).resolve().parent
 DEFAULT_SOURCES = SAMPLES_DIR / "sources"
@@ -1188,6 +1191,235 @@ def build_scan(source: Source, build: Build, rng: random.Random) -> list[InboxFi
     return [InboxFile(path, source, arrived, "pdf", "ok")]  # read by OCR since issue 8
 
 
+# -- Paper copies: the sealed scan, the phone photo, the PDF with a scanned signed page --
+
+SEAL_RED = (205, 32, 45)
+
+
+def render_pages(source: Source, build: Build, dpi: int) -> list[Image.Image]:
+    """The Word-made PDF's pages in colour, as the office printer put them on paper."""
+    pages_dir = build.work / f"pages-{source.id}-{dpi}"
+    pages_dir.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(build.pdf[source.id]),
+                    str(pages_dir / "page")], check=True)
+    pages = sorted(pages_dir.glob("page*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[-1]))
+    return [Image.open(png).convert("RGB") for png in pages]
+
+
+def closing_position(source: Source, pdf: Path) -> tuple[int, tuple[float, float, float, float]]:
+    """Page index and box (fractions of the page, top-left origin) of the 落款: sender and date.
+
+    The 落款 lines are the source's last two right-aligned (>) lines, found one after
+    the other in the PDF's text layer (so a running header with the sender's name
+    is not taken for them), on the last page that holds them. Without them, the box
+    falls back to where a 落款 usually is: bottom right of the last page.
+    """
+    closing = "".join([re.sub(r"\s", "", b.content[0]) for b in source.blocks if b.kind == "right"][-2:])
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        for index in reversed(range(len(document))):
+            page = document[index]
+            width, height = page.get_size()
+            text = page.get_textpage()
+            full = text.get_text_range()
+            chars = [i for i, ch in enumerate(full) if not ch.isspace()]   # char index -> box
+            compact = "".join(full[i] for i in chars)
+            at = compact.rfind(closing) if closing else -1
+            if at >= 0:
+                boxes = [text.get_charbox(chars[k]) for k in range(at, at + len(closing))]
+                left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+                top, bottom = max(b[3] for b in boxes), min(b[1] for b in boxes)
+                return index, (left / width, 1 - top / height, right / width, 1 - bottom / height)
+        return len(document) - 1, (0.55, 0.72, 0.85, 0.8)
+    finally:
+        document.close()
+
+
+def seal_mask(name: str, diameter: int, rng: random.Random) -> Image.Image:
+    """A round official seal as an ink mask (255 = full ink): ring, star, the name along the arc.
+
+    Drawn as GB seals are: the sender's full name clockwise along the upper arc,
+    each character upright towards the rim, a five-pointed star in the middle;
+    the ink is uneven, as a stamp pressed by hand leaves it.
+    """
+    size = diameter + 12
+    centre, radius = size / 2, diameter / 2
+    mask = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(mask)
+    ring = max(3, round(diameter * 0.035))
+    draw.ellipse([centre - radius, centre - radius, centre + radius, centre + radius],
+                 outline=255, width=ring)
+    star = radius * 0.3
+    draw.polygon([(centre + (star if k % 2 == 0 else star * 0.382) * math.cos(-math.pi / 2 + k * math.pi / 5),
+                   centre + (star if k % 2 == 0 else star * 0.382) * math.sin(-math.pi / 2 + k * math.pi / 5))
+                  for k in range(10)], fill=255)
+    span = min(240.0, max(150.0, 20.0 * len(name)))
+    step = span / max(len(name) - 1, 1)
+    font_px = round(min(diameter * 0.13, math.radians(step) * radius * 0.74 * 0.92))
+    text_radius = radius - ring - font_px * 0.55 - diameter * 0.025
+    font = ImageFont.truetype(str(BANNER_FONT), font_px)
+    for n, char in enumerate(name):
+        theta = -span / 2 + n * step                  # degrees clockwise from the top
+        glyph = Image.new("L", (font_px * 2, font_px * 2), 0)
+        ImageDraw.Draw(glyph).text((font_px, font_px), char, font=font, fill=255, anchor="mm")
+        glyph = glyph.rotate(-theta, resample=Image.BICUBIC, expand=True)
+        x = centre + text_radius * math.sin(math.radians(theta)) - glyph.width / 2
+        y = centre - text_radius * math.cos(math.radians(theta)) - glyph.height / 2
+        mask.paste(255, (round(x), round(y)), glyph)
+    blotches = Image.frombytes("L", (size // 8, size // 8), rng.randbytes((size // 8) ** 2))
+    blotches = blotches.resize((size, size), Image.BILINEAR).point(lambda v: 150 + v * 105 // 255)
+    mask = Image.composite(blotches, Image.new("L", mask.size, 0), mask)
+    mask = mask.filter(ImageFilter.GaussianBlur(0.7))
+    return mask.rotate(rng.uniform(-12, 12), resample=Image.BICUBIC)
+
+
+def stamp_seal(page: Image.Image, source: Source, box: tuple[float, float, float, float],
+               dpi: int, rng: random.Random) -> Image.Image:
+    """Press the sender's red seal over the 落款, straddling the name and the date.
+
+    Its centre falls a little above the middle of the two lines, so the red
+    crosses both but leaves them legible (red ink over black print: the print
+    stays black), as a seal pressed by hand in the office does.
+    """
+    diameter = round(42 / 25.4 * dpi)                 # a 42 mm government / company seal
+    mask = seal_mask(closing_name(source), diameter, rng)
+    left, top, right, bottom = box
+    cx = (left + right) / 2 * page.width + rng.uniform(-0.06, 0.06) * diameter
+    cy = (top * 0.55 + bottom * 0.45) * page.height + rng.uniform(-0.05, 0.05) * diameter
+    corner = (round(cx - mask.width / 2), round(cy - mask.height / 2))
+    area = (*corner, corner[0] + mask.width, corner[1] + mask.height)
+    region = page.crop(area)
+    inked = Image.composite(Image.new("RGB", region.size, SEAL_RED), Image.new("RGB", region.size, "white"), mask)
+    page = page.copy()
+    page.paste(ImageChops.multiply(region, inked), area)
+    return page
+
+
+def closing_name(source: Source) -> str:
+    """The signing organisation as the 落款 writes it (the seal carries the full name)."""
+    right = [b.content[0] for b in source.blocks if b.kind == "right"]
+    return right[-2] if len(right) >= 2 else source.label["submitter"]
+
+
+def scanned(page: Image.Image, rng: random.Random) -> Image.Image:
+    """A flatbed colour scan of a printed page: greyish paper, grey black, skew of 1-2°, noise."""
+    page = page.point(lambda v: int(24 + v * 0.9))
+    angle = rng.choice([-1, 1]) * rng.uniform(1.0, 2.0)
+    page = page.rotate(angle, resample=Image.BICUBIC, fillcolor=(250, 250, 248))
+    return Image.blend(page, grain(rng, page.size).convert("RGB"), 0.05)
+
+
+def pdf_of_images(images: list[Image.Image], dpi: int, quality: int, when: datetime,
+                  producer: str) -> bytes:
+    """Pages that are JPEG pictures and nothing else (no text layer), as scanners and apps write them."""
+    stamp = when.astimezone(timezone.utc).timetuple()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=dpi,
+                   quality=quality, creationDate=stamp, modDate=stamp, producer=producer)
+    return buffer.getvalue()
+
+
+def next_office_hours(when: datetime, rng: random.Random, days: tuple[int, int]) -> datetime:
+    """A working-day time (8:30-17:30) some days later: the paper copy goes through the seal office."""
+    day = when.date() + timedelta(days=rng.randint(*days))
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    minute = rng.randint(8 * 60 + 30, 17 * 60 + 30)
+    return datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=CHINA_TZ)
+
+
+def build_sealed_scan(source: Source, build: Build, rng: random.Random) -> list[InboxFile]:
+    """The stamped paper copy scanned in colour at 150 dpi: a red seal over the 落款, skew, noise, JPEG."""
+    dpi = 150
+    pages = render_pages(source, build, dpi)
+    index, box = closing_position(source, build.pdf[source.id])
+    pages[index] = stamp_seal(pages[index], source, box, dpi, rng)
+    pages = [scanned(page, rng) for page in pages]
+    arrived = next_office_hours(source.first_arrival, rng, (1, 2))
+    data = pdf_of_images(pages, dpi, rng.randint(40, 60),
+                         arrived - timedelta(minutes=rng.randint(10, 90)), "Scanner PDF")
+    path = build.place(f"{source.stem}（盖章扫描件）.pdf", data, source.folder)
+    return [InboxFile(path, source, arrived, "pdf", "ok")]
+
+
+def lighting(rng: random.Random, size: tuple[int, int]) -> Image.Image:
+    """Uneven room light: brighter towards one side, darker corners (vignette), as 0-255 gain."""
+    cols, rows = 48, 64
+    angle = rng.uniform(0, 2 * math.pi)
+    dx, dy = math.cos(angle), math.sin(angle)
+    strength, vignette = rng.uniform(0.12, 0.2), rng.uniform(0.25, 0.35)
+    values = []
+    for row in range(rows):
+        for col in range(cols):
+            x, y = col / (cols - 1) - 0.5, row / (rows - 1) - 0.5
+            gain = 1 - strength * (0.5 + x * dx + y * dy) - vignette * (x * x + y * y) * 1.6
+            values.append(max(0, min(255, round(255 * gain))))
+    return Image.frombytes("L", (cols, rows), bytes(values)).resize(size, Image.BILINEAR)
+
+
+def photographed(page: Image.Image, frame: tuple[int, int], rng: random.Random) -> Image.Image:
+    """A phone photo of a printed page lying on a desk: page askew and not filling the frame."""
+    shade = rng.randint(92, 118)
+    desk = Image.new("RGB", (frame[0] // 24, frame[1] // 24), (shade, shade - 3, shade - 8))
+    texture = Image.frombytes("L", desk.size, rng.randbytes(desk.width * desk.height))
+    photo = Image.blend(desk, texture.convert("RGB"), 0.08).resize(frame, Image.BICUBIC)
+    paper = ImageChops.multiply(page.point(lambda v: int(30 + v * 0.88)),
+                                Image.new("RGB", page.size, (246, 242, 232)))
+    angle = rng.choice([-1, 1]) * rng.uniform(1.0, 2.0)
+    paper = paper.convert("RGBA").rotate(angle, resample=Image.BICUBIC, expand=True)
+    room = (max(0, frame[0] - paper.width), max(0, frame[1] - paper.height))
+    x = rng.randint(round(room[0] * 0.2), round(room[0] * 0.8))
+    y = rng.randint(round(room[1] * 0.3), round(room[1] * 0.7))
+    shadow = Image.new("L", frame, 0)
+    shadow.paste(paper.getchannel("A"), (x + rng.randint(6, 14), y + rng.randint(8, 16)))
+    shadow = shadow.filter(ImageFilter.GaussianBlur(12)).point(lambda v: v * 45 // 100)
+    photo = Image.composite(Image.new("RGB", frame, (30, 28, 26)), photo, shadow)
+    photo.paste(paper, (x, y), paper)
+    photo = ImageChops.multiply(photo, lighting(rng, frame).convert("RGB"))
+    photo = photo.filter(ImageFilter.GaussianBlur(0.6))
+    return Image.blend(photo, grain(rng, frame).convert("RGB"), 0.035)
+
+
+def build_phone_photo(source: Source, build: Build, rng: random.Random) -> list[InboxFile]:
+    """Each printed page photographed with a phone, the photos put in a PDF by an app: no text layer.
+
+    The phone's 3:4 frame holds the page at 150-170 dpi, with desk all round it.
+    """
+    dpi = rng.choice([150, 160, 170])
+    pages = render_pages(source, build, dpi)
+    frame_height = round(pages[0].height / rng.uniform(0.84, 0.9))
+    frame = (frame_height * 3 // 4, frame_height)
+    pages = [photographed(page, frame, rng) for page in pages]
+    arrived = later(source.first_arrival, rng, 20, 60 * 8)
+    data = pdf_of_images(pages, dpi, rng.randint(50, 60),
+                         arrived - timedelta(minutes=rng.randint(2, 20)), "CamScanner")
+    path = build.place(f"{source.stem}（手机拍照）.pdf", data, source.folder)
+    return [InboxFile(path, source, arrived, "pdf", "ok")]
+
+
+def build_mixed(source: Source, build: Build, rng: random.Random) -> list[InboxFile]:
+    """The Word-made PDF with its 落款 page (the last) replaced by a colour scan of it, sealed.
+
+    The office exported the PDF, printed the 落款 page, stamped it, scanned it and
+    swapped it in: every page keeps its text layer except that one, a picture.
+    """
+    dpi = 150
+    pages = render_pages(source, build, dpi)
+    index, box = closing_position(source, build.pdf[source.id])
+    arrived = next_office_hours(source.first_arrival, rng, (1, 2))
+    merged = arrived - timedelta(minutes=rng.randint(10, 90))
+    last = scanned(stamp_seal(pages[index], source, box, dpi, rng), rng)
+    scan = PdfReader(io.BytesIO(pdf_of_images([last], dpi, rng.randint(40, 60), merged, "Scanner PDF")))
+    writer = PdfWriter(clone_from=PdfReader(build.pdf[source.id]))
+    writer.remove_page(index)
+    writer.insert_page(scan.pages[0], index)
+    writer.add_metadata({"/ModDate": merged.astimezone(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    path = build.place(f"{source.stem}（含签章页）.pdf", buffer.getvalue(), source.folder)
+    return [InboxFile(path, source, arrived, "pdf", "ok")]
+
+
 def build_encrypted(source: Source, build: Build, rng: random.Random) -> list[InboxFile]:
     """A PDF that needs a password to open: nobody sent the password."""
     writer = PdfWriter(clone_from=PdfReader(build.pdf[source.id]))
@@ -1298,10 +1530,19 @@ class HardCase:
     build: Callable[[Source, Build, random.Random], list[InboxFile]]
     fits: Callable[[Source], bool] = lambda source: True
     needs_pdf: bool = False
+    # LibreOffice numbers the font subsets it embeds per run, so a PDF's bytes depend on
+    # what the same run converted before it. A case whose source needs a PDF of its own
+    # gets a LibreOffice run of its own, and adding it changes no committed PDF.
+    own_pdf_run: bool = False
 
 
 def has_docx(source: Source) -> bool:
     return any(o.format == "docx" for o in source.outputs)
+
+
+def has_closing(source: Source) -> bool:
+    """A 落款 (right-aligned sender and date lines) for a seal to be pressed on."""
+    return sum(b.kind == "right" for b in source.blocks) >= 2
 
 
 def is_summary(source: Source) -> bool:
@@ -1326,6 +1567,9 @@ HARD_CASES = [
     HardCase("docx-without-body", "c09", build_without_body),
     HardCase("fake-bold-pdf", "r12", build_fake_bold, needs_pdf=True),
     HardCase("attachments", "c04", build_attachments, is_summary),
+    HardCase("sealed-scan", "i09", build_sealed_scan, has_closing, own_pdf_run=True),
+    HardCase("phone-photo", "i10", build_phone_photo, own_pdf_run=True),
+    HardCase("scan-last-page", "r04", build_mixed, has_closing, own_pdf_run=True),
 ]
 
 
@@ -1452,8 +1696,12 @@ def generate(sources_dir: Path, inbox: Path, labels_path: Path) -> int:
         work = Path(temp)
         (work / "docx").mkdir()
         rendered = render_sources(sources, work / "docx")
-        pdf_ids = {chosen[c.name].id for c in HARD_CASES if c.needs_pdf}
+        pdf_ids = {chosen[c.name].id for c in HARD_CASES if c.needs_pdf and not c.own_pdf_run}
         converted = convert_sources(sources, rendered, pdf_ids, work)
+        for source_id in sorted({chosen[c.name].id for c in HARD_CASES if c.own_pdf_run}):
+            if (source_id, "pdf") not in converted:
+                converted.update(convert_sources([], rendered, {source_id}, work / f"own-{source_id}"))
+            pdf_ids.add(source_id)
         build = Build(work / "inbox", work, {s.id: rendered[(s.id, "docx")].path for s in sources},
                       {i: converted[(i, "pdf")] for i in pdf_ids})
         files = place_outputs(sources, build, converted)

@@ -32,7 +32,7 @@ class Extractor:
 
     def __call__(self, doc: Document, record: Record) -> Record:
         c = self.campaign
-        signature = find_signature(doc, c.year)
+        signature = find_signature(doc, c.year, c.regulator_suffixes + c.organisation_suffixes)
         sender = find_sender(doc, signature, c)
         who = sender.name if sender else None
         sentences = body_sentences(doc)

@@ -41,12 +41,17 @@ def find_sender(doc: Document, signature: Signature, campaign: Campaign) -> Send
         ("页眉", [b for b in doc.blocks if b.kind is BlockKind.HEADER]),
     ]
     mentions_zone = " ".join(b.text for _, blocks in zones[:2] for b in blocks)
-    for source, blocks in zones:
-        for block in blocks:
-            match = _match_text(block.text, campaign, mentions_zone)
-            if match:
-                name, kind = match
-                return SenderMatch(name, kind, block.text, block.loc, source)
+    found = [(source, block, match) for source, blocks in zones for block in blocks
+             if (match := _match_text(block.text, campaign, mentions_zone))]
+    if found:
+        source, block, (name, kind) = found[0]
+        if source == "落款" and kind != "regulator" and block.loc.page in doc.ocr_pages:
+            # A seal over a scanned 落款 can cost OCR a character or two ("江质量技术监督局"):
+            # the title's roster member is the sender when the 落款 reads as its name, misread.
+            for later_source, later_block, (other, other_kind) in found[1:]:
+                if other_kind == "regulator" and _misread(name, other, campaign):
+                    return SenderMatch(other, other_kind, later_block.text, later_block.loc, later_source)
+        return SenderMatch(name, kind, block.text, block.loc, source)
     for block in doc.blocks[:12]:
         for m in _DOC_NUMBER.finditer(block.text):
             entry = _by_doc_number(m.group(1), campaign)
@@ -96,6 +101,23 @@ def _roster_pattern(campaign: Campaign) -> re.Pattern:
 def _bare_roster_pattern(campaign: Campaign) -> re.Pattern:
     names = sorted({r.name for r in campaign.roster}, key=len, reverse=True)
     return re.compile(rf"^(?P<name>{'|'.join(map(re.escape, names))})(?![\u4e00-\u9fff]{{0,3}}(?:市|县|区)(?:质|市场))")
+
+
+def _misread(org: str, member: str, campaign: Campaign) -> bool:
+    """`org` is a bureau of `member` with characters of the place name lost: what is left of
+    the place, in order, within one of the member's names, starting with its first character."""
+    suffix = next((s for s in campaign.regulator_suffixes if org.endswith(s)), None)
+    if suffix is None:
+        return False
+    place = org[: -len(suffix)]
+    entry = next((r for r in campaign.roster if r.name == member), None)
+    if not place or entry is None:
+        return False
+    for name in entry.names:
+        rest = iter(name)
+        if place[0] == name[0] and len(place) < len(name) and all(ch in rest for ch in place):
+            return True
+    return False
 
 
 def _canonical(form: str, campaign: Campaign) -> str:

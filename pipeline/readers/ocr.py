@@ -18,6 +18,7 @@ from pipeline.text import looks_like_heading, normalize
 MIN_CONFIDENCE = 0.80  # mean recognition confidence below which a scan is too poor to trust
 DPI = 150  # measured: the samples' scans read at character error rate below 2% at 150 dpi
 _SEAL_RED = 0.5  # share of a line's ink that is red above which it is the seal's text
+_PRINT_UNDER_SEAL = 0.12  # ... unless this share of its ink is black print
 # What OCR adds to Chinese text: stray degree signs and dots, 丶 for a comma, 一一 for ——.
 _OCR_NOISE = [(re.compile(r"(?<=[\u4e00-\u9fff])[°·•丶](?=[\u4e00-\u9fff])"), ""),
               (re.compile(r"一一|--|－－"), "——"),
@@ -75,7 +76,12 @@ def _is_seal(image, box) -> bool:
     b, g, r = (region[..., i].astype(int) for i in range(3))  # pdfium renders BGR, as OpenCV expects
     red = (r > 120) & (r - g > 50) & (r - b > 50)
     ink = red | (g < 150) | (b < 150)  # whatever is not paper
-    return ink.any() and red.sum() / ink.sum() > _SEAL_RED
+    if not ink.any() or red.sum() / ink.sum() <= _SEAL_RED:
+        return False
+    # Black print under a seal (the 落款's name and date, stamped over) stays black: a line
+    # with black strokes of its own is the document's, however much red lies over it.
+    dark = (r < 110) & (g < 110) & (b < 110)
+    return dark.sum() / ink.sum() < _PRINT_UNDER_SEAL
 
 
 def ocr_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[dict], float, float, list[float]]:

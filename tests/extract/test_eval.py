@@ -59,12 +59,25 @@ def test_a_broken_campaign_file_says_what_is_wrong(tmp_path):
         load_campaign(path)
 
 
-def test_a_scan_gives_the_same_facts_as_its_text_version(sample_records):
-    scan = next(r for r in sample_records if "扫描件" in r.file)
-    source = next(label["source"] for label in load_labels(ROOT / "samples" / "labels.json") if label["file"] == scan.file)
-    text_file = next(label["file"] for label in load_labels(ROOT / "samples" / "labels.json")
-                     if label["source"] == source and label["format"] == "docx")
-    text = next(r for r in sample_records if r.file == text_file)
-    assert scan.ocr and not text.ocr
-    for field in ("submitter", "doc_kind", "doc_date", "activity_dates", "metrics"):
-        assert getattr(scan, field) == getattr(text, field), field
+def test_every_scan_gives_the_same_facts_as_its_text_version(sample_records):
+    """Scans, phone photos, sealed scans and a PDF with a scanned signature page, each against
+    the same document's text version (its Word-made PDF where there is one: same layout)."""
+    labels = load_labels(ROOT / "samples" / "labels.json")
+    source_of = {label["file"]: label["source"] for label in labels}
+    scans = [r for r in sample_records if r.ocr]
+    assert len(scans) >= 4
+    for scan in scans:
+        texts = [r for r in sample_records if not r.ocr and r.status in ("ok", "superseded")
+                 and source_of.get(r.file) == source_of[scan.file]]
+        text = min(texts, key=lambda r: (r.format != "pdf", r.format != "docx"))
+        for field in ("submitter", "doc_kind", "doc_date", "activity_dates", "metrics"):
+            if (source_of[scan.file], field) in PDF_GAPS:
+                continue
+            assert getattr(scan, field) == getattr(text, field), (scan.file, text.file, field)
+
+
+# Known, and not OCR's doing: r04's schedule table has a row cut by the page break, which
+# any PDF of it loses (a Word-made PDF of r04 misses the same 6月7日); only the .docx is whole.
+PDF_GAPS = {("r04", "activity_dates")}
+
+

@@ -55,3 +55,27 @@ def test_national_events_are_only_the_hosts_activity(campaign):
     other = extract(campaign, doc((text, P, None), ("江苏省质量技术监督局", P, R), ("2018年5月25日", P, R)))
     assert "2018-06-09" in hunan.activity_dates and "主题仪式" in hunan.activity_types
     assert other.activity_dates == [] and "主题仪式" not in other.activity_types
+
+
+def test_a_name_and_its_date_run_together_are_still_the_signature(campaign):
+    rec = extract(campaign, doc(
+        ("世界认可日活动总结", T, "center"),
+        ("6月9日，我局在县城广场开展宣传活动，发放资料300份。", P, None),
+        ("中牟县市场监督管理局2018年6月19日", P, None),
+        ("活动时间2018年6月9日", P, None),  # not a name: no organisation suffix before the date
+    ))
+    assert (rec.submitter, rec.doc_date) == ("中牟县市场监督管理局", "2018-06-19")
+
+
+def test_a_scanned_signature_misread_under_the_seal_falls_back_to_the_titles_member(campaign):
+    def scanned(signer: str) -> Document:
+        d = doc(("江苏省2018年世界认可日系列活动方案", T, "center"),
+                ("6月9日举办开放日活动。", P, None), (signer, P, R), ("2018年5月29日", P, R))
+        for b in d.blocks[2:]:
+            b.loc = Location(paragraph=b.loc.paragraph, page=2)
+        d.ocr_pages = [2]
+        return d
+
+    assert extract(campaign, scanned("江质量技术监督局")).submitter == "江苏省"  # 苏 lost under the seal
+    # A different organisation in the 落款 stays itself, scanned or not.
+    assert extract(campaign, scanned("江苏省计量科学研究院")).submitter == "江苏省计量科学研究院"
