@@ -157,12 +157,14 @@ class ReadPool:
     """
 
     def __init__(self, workers: int, campaign: Campaign, limits: Limits = Limits(),
-                 factory: ReaderFactory = file_reader) -> None:
+                 factory: ReaderFactory = file_reader, ocr_threads: int | None = None) -> None:
         self.size = max(1, workers)
         self.limits = limits
         self._ctx = _context()
-        # Several workers on few cores: one onnxruntime thread each, or they fight over the cores.
-        ocr_threads = 1 if self.size > 1 else -1
+        # Several workers: one onnxruntime thread each, or they fight over the cores; one
+        # worker alone lets onnxruntime use them all.
+        if ocr_threads is None:
+            ocr_threads = 1 if self.size > 1 else -1
         self._args = (factory, campaign, limits, ocr_threads)
         self._queue: collections.deque[_Job] = collections.deque()
         self._workers: list[_Worker] = []
