@@ -71,6 +71,12 @@ def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
     return [b for b in bins if b]
 
 
+def _reads_here() -> bool:
+    """On this machine the tasks' threads hand files to reader processes that enforce the
+    time and memory limits; on a Dask cluster each task reads in its Dask worker."""
+    return isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
+
+
 def _progress(done: int, total: int, current: str) -> None:
     if sys.stderr.isatty():
         print(f"\r已读取 {done}/{total} 个文件  {current[:40]:<40}", end="", file=sys.stderr, flush=True)
@@ -80,7 +86,7 @@ def _progress(done: int, total: int, current: str) -> None:
 def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: int | None = None,
                    max_file_mb: int = 50, campaign: str | None = None) -> dict:
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
-    if isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner):
+    if _reads_here():
         warm_up()  # the reader processes' fork server loads while discovery runs
     with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
         return _nightly(inbox_path, out_path, workers or os.cpu_count() or 1,
@@ -100,10 +106,7 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     results = list(plan.reused)
     parts = batches(plan.to_read, workers * BATCHES_PER_WORKER)
-    on_dask = not isinstance(FlowRunContext.get().task_runner, ThreadPoolTaskRunner)
-    # On this machine the tasks' threads hand files to reader processes that enforce the
-    # time and memory limits; on a Dask cluster each task reads in its Dask worker.
-    with nullcontext() if on_dask or not parts else ReadPool(workers, load_campaign(campaign), limits) as pool:
+    with ReadPool(workers, load_campaign(campaign), limits) if _reads_here() and parts else nullcontext() as pool:
         extra = {"pool": quote(pool)} if pool else {}  # quote: Prefect would walk the pool's insides
         futures = [read_task.submit(b, campaign, limits, **extra) for b in parts]
         done = 0

@@ -11,6 +11,7 @@ import hashlib
 import time
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -215,11 +216,8 @@ def _run(inbox: Path, out_dir: Path, campaign: Campaign, limits: Limits, workers
     started = time.monotonic()
     with Ledger(out_dir / LEDGER_FILE) as ledger:
         plan = plan_run(discover(inbox), ledger, campaign)
-    if workers and plan.to_read:
-        with ReadPool(workers, campaign, limits) as pool:
-            results = plan.reused + read_inbox_files(plan.to_read, campaign, limits, pool)
-    else:
-        results = plan.reused + read_inbox_files(plan.to_read, campaign, limits)
+    with ReadPool(workers, campaign, limits) if workers and plan.to_read else nullcontext() as pool:
+        results = plan.reused + read_inbox_files(plan.to_read, campaign, limits, pool)
     withdrawn = record_in_ledger(results, out_dir, campaign)
     records = merge([r.records for r in results], previous_reviews(out_dir), campaign)
     activity = {"new": sum(len(r.records) for r in results if not r.reused),

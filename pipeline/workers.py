@@ -28,7 +28,7 @@ from multiprocessing.connection import wait
 from pipeline import errors
 from pipeline.campaign import Campaign
 from pipeline.inbox import FileReader, InboxFile, Limits
-from pipeline.model import Record, Status
+from pipeline.model import Record, Source, Status
 from pipeline.readers.detect import detect_format
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
 
         ocr.use_threads(ocr_threads)
     read = factory(campaign, limits)
+    memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
     while True:
         try:
             item = conn.recv()
@@ -88,7 +89,6 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
             return
         if item is None:
             return
-        memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
         try:
             records = read(item)
         except MemoryError:
@@ -108,8 +108,7 @@ def failed_record(item: InboxFile, message: str) -> Record:
         sha, fmt = hashlib.sha256(data).hexdigest(), detect_format(data, item.rel)
     except OSError:
         pass
-    return Record(file=item.rel, sha256=sha, format=fmt, status=Status.FAILED, error=message,
-                  size=item.size, arrived=item.arrived)
+    return FileReader._bare(Source(item.rel, sha, item.size, fmt, item.arrived), Status.FAILED, message)
 
 
 def _rss_mb(pid: int) -> float:

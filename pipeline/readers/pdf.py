@@ -166,10 +166,11 @@ def _chars(page: pdfium.PdfPage, height: float) -> list[dict]:
     return out
 
 
-def _inside(ch: dict, bbox: tuple[float, float, float, float]) -> bool:
-    x0, top, x1, bottom = bbox
+def _inside(ch: dict, box: tuple[float, float, float, float]) -> bool:
+    """pdfplumber's rule: a character belongs to the box its centre is in (right and bottom open)."""
+    x0, top, x1, bottom = box
     cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    return x0 <= cx <= x1 and top <= cy <= bottom
+    return x0 <= cx < x1 and top <= cy < bottom
 
 
 def _objects(page: pdfium.PdfPage):
@@ -248,15 +249,8 @@ def _tables(edges: list[dict], width: float, height: float) -> list:
 def _cell_text(chars: list[dict], cell: tuple[float, float, float, float] | None) -> str:
     if not cell:
         return ""
-    inside = [ch for ch in chars if _inside_cell(ch, cell)]
+    inside = [ch for ch in chars if _inside(ch, cell)]
     return _join_lines([normalize(ln["text"]) for ln in _lines(inside)]) if inside else ""
-
-
-def _inside_cell(ch: dict, cell: tuple[float, float, float, float]) -> bool:
-    """pdfplumber's rule: a character belongs to the cell its centre is in (right and bottom open)."""
-    x0, top, x1, bottom = cell
-    cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
-    return x0 <= cx < x1 and top <= cy < bottom
 
 
 def _paragraphs(lines: list[dict], width: float, height: float):
