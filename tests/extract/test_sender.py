@@ -79,3 +79,22 @@ def test_a_scanned_signature_misread_under_the_seal_falls_back_to_the_titles_mem
     assert extract(campaign, scanned("江质量技术监督局")).submitter == "江苏省"  # 苏 lost under the seal
     # A different organisation in the 落款 stays itself, scanned or not.
     assert extract(campaign, scanned("江苏省计量科学研究院")).submitter == "江苏省计量科学研究院"
+
+
+def test_a_news_report_is_a_summary_and_a_responsible_person_is_not_a_plan(campaign):
+    rec = extract(campaign, doc(
+        ("某市质监局多措并举开展世界认可日活动", T, "center"),
+        ("本报讯（记者 张三 通讯员 李四）6月9日，市质监局在中心广场设立宣传咨询台，市民咨询不断。", P, None),
+        ("市质监局负责人介绍，下一步将把认证认可工作与质量提升结合起来。", P, None),
+        ("企业负责人表示，希望搭建更多对接平台。据统计，当天共发放宣传资料3000余份。", P, None),
+    ))
+    assert rec.doc_kind == "summary"
+
+
+def test_visits_door_to_door_and_test_demonstrations_are_typed(campaign):
+    rec = extract(campaign, doc(
+        ("2018年世界认可日活动总结", T, "center"),
+        ("6月11日，执法人员走访辖区企业40余家，上门解答认证问题。", P, None),
+        ("6月8日，200名中小学生走进检验所的实验室，观看电线电缆阻燃等检测演示。", P, None),
+    ))
+    assert {"走进基层", "开放体验"} <= set(rec.activity_types)
