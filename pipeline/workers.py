@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 
 from pipeline import errors
@@ -66,8 +66,9 @@ def warm_up() -> None:
         forkserver.ensure_running()
 
 
-def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr_threads: int) -> None:
-    """A worker: read the files sent down the pipe, one at a time, until told to stop."""
+def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr_threads: int, spread: bool) -> None:
+    """A worker: read the files sent down the pipe, one at a time, until told to stop; in
+    between, recognise pages of another worker's long scan when asked."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     try:
         import resource
@@ -76,28 +77,61 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
         resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     except (ImportError, ValueError, OSError):
         pass
-    if ocr_threads > 0:
-        from pipeline.readers import ocr
+    from pipeline.readers import ocr
 
+    if ocr_threads > 0:
         ocr.use_threads(ocr_threads)
+    if spread:
+        ocr.spread_with(lambda data, indices, local: _spread_pages(conn, data, indices, local))
     read = factory(campaign, limits)
     memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
+    scans: dict[int, object] = {}  # the other worker's scan whose pages this one is helping with
     while True:
         try:
-            item = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if item is None:
+        if message is None:
             return
+        if message[0] == "page":
+            _, key, data, index = message
+            if key not in scans:
+                import pypdfium2
+
+                scans.clear()
+                scans[key] = pypdfium2.PdfDocument(data)
+            conn.send(("page_done", _page(lambda i: ocr.ocr_page(scans[key], i), index)))
+            continue
+        item = message[1]
         try:
             records = read(item)
         except MemoryError:
             records = [failed_record(item, memory)]
         # A process that ran out of memory is not to be trusted with the next file: it leaves.
         retire = any(r.error == memory for r in records)
-        conn.send((records, retire))
+        conn.send(("records", records, retire))
         if retire:
             return
+
+
+def _spread_pages(conn, data: bytes, indices: list[int], local) -> dict:
+    """Ask the dispatcher to share out these pages; recognise the ones it hands back here."""
+    conn.send(("pages", data, indices))
+    while True:
+        message = conn.recv()
+        if message[0] == "page":
+            conn.send(("page_done", _page(local, message[3])))
+        else:  # ("pages_done", results)
+            return {i: r for i, r in message[1].items() if r is not None}
+
+
+def _page(recognise, index: int):
+    """One page's OCR, or None: a page that cannot be recognised costs that page, not the file."""
+    try:
+        return recognise(index)
+    except Exception:  # noqa: BLE001
+        log.exception("OCR of page %d failed", index + 1)
+        return None
 
 
 def failed_record(item: InboxFile, message: str) -> Record:
@@ -125,19 +159,51 @@ class _Job:
     future: Future
 
 
+@dataclass(eq=False)
+class _Spread:
+    """A long scan whose pages are shared out: its reader waits, the pool's workers recognise."""
+
+    owner: _Worker
+    data: bytes
+    pending: collections.deque[int]
+    active: set[int] = field(default_factory=set)
+    results: dict[int, object] = field(default_factory=dict)
+    sent: set[int] = field(default_factory=set)  # workers that have the PDF's bytes already
+    shared: int = 0  # pages recognised by other workers
+
+
 class _Worker:
     def __init__(self, ctx, args: tuple) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, *args), daemon=True, name="digest-reader")
         self.process.start()
         child.close()
-        self.job: _Job | None = None
+        self.job: _Job | None = None  # the file it reads
+        self.page: tuple[_Spread, int] | None = None  # a page it recognises
+        self.spread: _Spread | None = None  # its file's pages, shared out while it waits
         self.deadline = 0.0
+
+    @property
+    def free(self) -> bool:
+        return self.job is None and self.page is None
 
     def give(self, job: _Job, seconds: float) -> bool:
         self.job, self.deadline = job, time.monotonic() + seconds
+        return self._send(("file", job.item))
+
+    def give_page(self, spread: _Spread, index: int, seconds: float) -> bool:
+        self.page = (spread, index)
+        spread.active.add(index)
+        data = None if self is spread.owner or id(self) in spread.sent else spread.data
+        spread.sent.add(id(self))
+        spread.shared += self is not spread.owner
+        if self.job is None:  # a helper: the page has its own time limit
+            self.deadline = time.monotonic() + seconds
+        return self._send(("page", id(spread), data, index))
+
+    def _send(self, message) -> bool:
         try:
-            self.conn.send(job.item)
+            self.conn.send(message)
             return True
         except (BrokenPipeError, OSError):
             return False
@@ -164,14 +230,16 @@ class ReadPool:
         # worker alone lets onnxruntime use them all.
         if ocr_threads is None:
             ocr_threads = 1 if self.size > 1 else -1
-        self._args = (factory, campaign, limits, ocr_threads)
+        self._args = (factory, campaign, limits, ocr_threads, self.size > 1)
         self._queue: collections.deque[_Job] = collections.deque()
         self._workers: list[_Worker] = []
+        self._spreads: list[_Spread] = []
         self._lock = threading.RLock()
         self._wake_r, self._wake_w = os.pipe()
         self._closed = False
         self._thread: threading.Thread | None = None
         self.stopped: list[tuple[str, str]] = []  # (file, reason) of files whose reading was stopped
+        self.shared_pages = 0  # scanned pages recognised by a worker other than their file's reader
 
     def __enter__(self) -> ReadPool:
         return self
@@ -239,13 +307,8 @@ class ReadPool:
 
     def _step(self) -> bool:
         with self._lock:
-            idle = [w for w in self._workers if w.job is None]
-            while self._queue and (idle or len(self._workers) < self.size):
-                worker = idle.pop() if idle else self._start_worker()
-                job = self._queue.popleft()
-                if job.future.set_running_or_notify_cancel() and not worker.give(job, self.limits.read_seconds):
-                    self._stop(worker, errors.READER_CRASHED)
-            busy = [w for w in self._workers if w.job is not None]
+            self._assign()
+            busy = [w for w in self._workers if not w.free]
             if self._closed and not self._queue and not busy:
                 return False
         now = time.monotonic()
@@ -256,20 +319,62 @@ class ReadPool:
         for w in busy:
             if w.conn in ready or w.process.sentinel in ready:
                 try:
-                    records, retire = w.conn.recv()
+                    message = w.conn.recv()
                 except (EOFError, OSError):  # the process died: a C library crashed, or the OOM killer
                     self._stop(w, errors.READER_CRASHED)
                     continue
-                job, w.job = w.job, None
-                if retire:
-                    self.stopped.append((job.item.rel, records[0].error))
-                    self._retire(w)
-                job.future.set_result(records)
+                self._received(w, message)
             elif time.monotonic() > w.deadline:
                 self._stop(w, errors.READ_TIMEOUT.format(seconds=round(self.limits.read_seconds)))
             elif _rss_mb(w.process.pid) > self.limits.worker_memory_mb:
                 self._stop(w, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))
         return True
+
+    def _assign(self) -> None:
+        """Pages of a scan being shared out first (a started file finishes sooner), then files."""
+        for spread in list(self._spreads):
+            while spread.pending and spread in self._spreads:
+                worker = next((w for w in self._workers if w.page is None and (w.job is None or w.spread is spread)),
+                              None) or (self._start_worker() if len(self._workers) < self.size else None)
+                if worker is None:
+                    break
+                if not worker.give_page(spread, spread.pending.popleft(), self.limits.read_seconds):
+                    self._stop(worker, errors.READER_CRASHED)
+        idle = [w for w in self._workers if w.free]
+        while self._queue and (idle or len(self._workers) < self.size):
+            worker = idle.pop() if idle else self._start_worker()
+            job = self._queue.popleft()
+            if job.future.set_running_or_notify_cancel() and not worker.give(job, self.limits.read_seconds):
+                self._stop(worker, errors.READER_CRASHED)
+
+    def _received(self, worker: _Worker, message: tuple) -> None:
+        if message[0] == "pages":  # a long scan: share its pages out
+            spread = _Spread(worker, message[1], collections.deque(message[2]))
+            worker.spread = spread
+            self._spreads.append(spread)
+        elif message[0] == "page_done":
+            spread, index = worker.page
+            worker.page = None
+            self._page_done(spread, index, message[1])
+        else:  # ("records", records, retire): the file is read
+            _, records, retire = message
+            job, worker.job = worker.job, None
+            if retire:
+                self.stopped.append((job.item.rel, records[0].error))
+                self._retire(worker)
+            job.future.set_result(records)
+
+    def _page_done(self, spread: _Spread, index: int, result) -> None:
+        if spread not in self._spreads:
+            return  # its reader was stopped meanwhile
+        spread.results[index] = result
+        spread.active.discard(index)
+        if not spread.pending and not spread.active:
+            self._spreads.remove(spread)
+            self.shared_pages += spread.shared
+            spread.owner.spread = None
+            if not spread.owner._send(("pages_done", spread.results)):
+                self._stop(spread.owner, errors.READER_CRASHED)
 
     def _start_worker(self) -> _Worker:
         worker = _Worker(self._ctx, self._args)
@@ -282,9 +387,17 @@ class ReadPool:
             self._workers.remove(worker)
 
     def _stop(self, worker: _Worker, message: str) -> None:
-        """Kill a worker that overran or died; its file gets a record saying why."""
-        job = worker.job
+        """Kill a worker that overran or died; its file gets a record saying why, or, for a
+        worker helping with another's scan, that page goes unrecognised."""
+        job, page, spread = worker.job, worker.page, worker.spread
         self._retire(worker)
+        if spread in self._spreads:
+            self._spreads.remove(spread)
+        if job is None:
+            if page is not None:
+                log.warning("stopped recognising page %d: %s", page[1] + 1, message)
+                self._page_done(page[0], page[1], None)
+            return
         log.warning("stopped reading %s: %s", job.item.rel, message)
         self.stopped.append((job.item.rel, message))
         job.future.set_result([failed_record(job.item, message)])

@@ -85,3 +85,17 @@ def test_closing_without_waiting_stops_the_workers(tmp_path):
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_the_pages_of_a_long_scan_are_shared_out_and_read_as_in_one_process():
+    pytest.importorskip("rapidocr_onnxruntime")
+    scan = next(SAMPLES.glob("*（扫描件）.pdf"))  # three scanned pages
+    items = [i for i in discover(SAMPLES) if i.rel == scan.name]
+    campaign = load_campaign()
+    from pipeline.extract import Extractor
+
+    alone = FileReader(extract=Extractor(campaign)).read(items[0])
+    with ReadPool(2, campaign) as pool:
+        shared = pool.read(items)[0]
+        assert pool.shared_pages >= 1
+    assert shared[0].ocr and [r.to_dict() for r in shared] == [r.to_dict() for r in alone]

@@ -9,6 +9,7 @@ rest of the reading (paragraphs, titles, the 落款) is shared.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import pypdfium2 as pdfium
@@ -82,6 +83,23 @@ def _is_seal(image, box) -> bool:
     # with black strokes of its own is the document's, however much red lies over it.
     dark = (r < 110) & (g < 110) & (b < 110)
     return dark.sum() / ink.sum() < _PRINT_UNDER_SEAL
+
+
+Recognised = tuple[list[dict], float, float, list[float]]
+# Set in a reader worker (pipeline.workers): hands the pages of a long scan to idle workers.
+_spread: Callable[[bytes, list[int], Callable[[int], Recognised]], dict[int, Recognised]] | None = None
+
+
+def spread_with(spread) -> None:
+    global _spread
+    _spread = spread
+
+
+def recognise(pdf: pdfium.PdfDocument, data: bytes, indices: list[int]) -> dict[int, Recognised]:
+    """OCR of the given pages: here, or with a scan of several pages spread over the workers."""
+    if _spread is not None and len(indices) > 1:
+        return _spread(data, indices, lambda i: ocr_page(pdf, i))
+    return {i: ocr_page(pdf, i) for i in indices}
 
 
 def ocr_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[dict], float, float, list[float]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
-from collections import Counter
 from datetime import datetime
 
 import pypdfium2 as pdfium
@@ -40,41 +39,45 @@ def read_pdf(data: bytes, source: Source) -> Document:
             raise UnreadableFile(errors.ENCRYPTED) from e
         raise UnreadableFile(errors.CORRUPT) from e
     try:
-        return _read(pdf, source)
+        return _read(pdf, data, source)
     except pdfium.PdfiumError as e:
         raise UnreadableFile(errors.CORRUPT) from e
     finally:
         pdf.close()
 
 
-def _read(pdf: pdfium.PdfDocument, source: Source) -> Document:
+def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
     doc = Document(source=source, metadata=_metadata(pdf.get_metadata_dict()), pages=len(pdf))
     emphasised: list[bool] = []
     ocr_confidences: list[float] = []
     paragraph_no = 0
-    for page_no in range(1, len(pdf) + 1):
-        page = pdf[page_no - 1]
+    pages = []
+    for index in range(len(pdf)):
+        page = pdf[index]
         width, height = page.get_size()
-        objects = Counter()
+        images, paths = 0, []
         picture_share = 0.0  # of the page, covered by its largest picture
-        paths = []
         for obj, matrix in _objects(page):
-            objects[obj.type] += 1
             if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
                 left, bottom, right, top = obj.get_bounds()
                 picture_share = max(picture_share, (right - left) * (top - bottom) / (width * height))
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
                 paths.append((obj, matrix))
-        edges = _edges(paths, height)
-        doc.images += objects[pdfium_c.FPDF_PAGEOBJ_IMAGE]
+        doc.images += images
         chars = _chars(page, height)
-        page.close()
-        items: list[tuple[float, Block, bool]] = []
-        lines = None
         # A scanned page is a picture covering most of the page with (almost) no text;
         # a photo with a caption on a page of its own is not read by OCR.
-        if len(chars) < MIN_CHARS_PER_PAGE and picture_share >= SCAN_PICTURE_SHARE and ocr.available():
-            lines, width, height, confidences = ocr.ocr_page(pdf, page_no - 1)
+        scanned = len(chars) < MIN_CHARS_PER_PAGE and picture_share >= SCAN_PICTURE_SHARE
+        pages.append((width, height, chars, _edges(paths, height), scanned))
+        page.close()
+    scans = [i for i, (*_, scanned) in enumerate(pages) if scanned]
+    recognised = ocr.recognise(pdf, data, scans) if scans and ocr.available() else {}
+    for page_no, (width, height, chars, edges, _) in enumerate(pages, start=1):
+        items: list[tuple[float, Block, bool]] = []
+        lines = None
+        if page_no - 1 in recognised:
+            lines, width, height, confidences = recognised[page_no - 1]
             doc.ocr_pages.append(page_no)
             ocr_confidences.extend(confidences)
             tables, tops, lines = ocr.split_tables(lines)
