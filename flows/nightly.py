@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE  # side effects, and hashing big inp
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote  # Prefect would otherwise walk every record looking for futures
 
@@ -162,8 +162,13 @@ def shared_api():
     worker of a process pool would start its own (seconds each). This process's own
     temporary server (Prefect keeps one per process and stops it at exit) is started
     here and its address exported, so the workers, which inherit the environment, use it.
+
+    Heartbeats let a lasting server mark a run that died as crashed. A temporary server
+    dies with this process, so nobody would read them, and Prefect's heartbeat thread
+    costs up to a second at the end of every run while it is stopped: off in that case.
     """
     url = PREFECT_API_URL.value()
+    updates = {}
     if not url:
         # Imported here: the server module is heavy, and worker processes import this module.
         from prefect.server.api.server import SubprocessASGIServer
@@ -171,10 +176,11 @@ def shared_api():
         server = SubprocessASGIServer()
         server.start()
         url = server.api_url
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
     try:
-        with temporary_settings({PREFECT_API_URL: url}):
+        with temporary_settings({PREFECT_API_URL: url, **updates}):
             yield
     finally:
         if previous is None:
