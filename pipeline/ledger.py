@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS reviews (
     review TEXT NOT NULL,           -- JSON: the reviewers' columns
     updated TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS outputs (
+    name TEXT PRIMARY KEY,          -- an output file, as named in the output folder
+    sha256 TEXT NOT NULL,           -- its content as the run wrote it
+    written TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started TEXT NOT NULL,
@@ -150,6 +155,16 @@ class Ledger:
                         (sha, json.dumps(review, ensure_ascii=False, sort_keys=True), stamp))
                 else:
                     self.db.execute("DELETE FROM reviews WHERE sha256 = ?", (sha,))
+
+    def output_written(self, name: str, sha256: str) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO outputs (name, sha256, written) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
+                            "SET sha256 = excluded.sha256, written = excluded.written",
+                            (name, sha256, datetime.now().isoformat(timespec="seconds")))
+
+    def output_sha256(self, name: str) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM outputs WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
 
     def start_run(self) -> int:
         with self.db:

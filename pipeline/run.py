@@ -23,7 +23,7 @@ from pipeline.inbox import FileReader, InboxFile, Limits, discover, mark_duplica
 from pipeline.ledger import LEDGER_FILE, Ledger, record_from_dict
 from pipeline.model import Record, Status
 from pipeline.outputs.digest import DIGEST_FILE, DigestInput
-from pipeline.outputs.publish import write_digest_safely
+from pipeline.outputs.publish import sha256_of, write_digest_safely
 from pipeline.outputs.records import write_records
 from pipeline.outputs.report import write_run_report
 from pipeline.outputs.shortlist import write_shortlist
@@ -155,8 +155,12 @@ def merge(batches: Sequence[Sequence[Record]], reviews: dict | None = None,
 
 def previous_reviews(out_dir: Path) -> dict:
     """Reviews kept in the ledger, updated with what reviewers changed in the digest since."""
+    digest = out_dir / DIGEST_FILE
     with Ledger(out_dir / LEDGER_FILE) as ledger:
-        return harvest(out_dir / DIGEST_FILE, ledger.reviews())
+        stored = ledger.reviews()
+        if digest.exists() and sha256_of(digest) == ledger.output_sha256(DIGEST_FILE):
+            return stored  # the very bytes the last run wrote: nobody has edited it
+        return harvest(digest, stored)
 
 
 def write_outputs(records: Sequence[Record], out_dir: Path, started: float, inbox: Path,
@@ -170,8 +174,11 @@ def write_outputs(records: Sequence[Record], out_dir: Path, started: float, inbo
     effective = [corrected(r, campaign) for r in records]
     cases = rank_cases(effective, campaign)
     now = datetime.now()
-    digest_path, digest_note = write_digest_safely(
+    digest_path, digest_note, digest_sha = write_digest_safely(
         DigestInput(records, effective, cases, campaign, now, inbox), out_dir)
+    if digest_path.name == DIGEST_FILE:
+        with Ledger(out_dir / LEDGER_FILE) as ledger:
+            ledger.output_written(DIGEST_FILE, digest_sha)
     summaries = sum(1 for r in effective if r.status == Status.OK and r.doc_kind == "summary")
     write_shortlist(shortlist(cases, campaign.shortlist_size), len(cases), summaries, campaign, out_dir, now.date())
     report = run_report(records, started, inbox, activity or {})

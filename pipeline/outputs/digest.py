@@ -80,8 +80,10 @@ def _baseline(ws, data: DigestInput) -> None:
     differs from them, even when the ledger has moved on (a run that died after saving the
     reviews but before rewriting the digest) and the two review sheets disagree."""
     ws.sheet_state = "veryHidden"
-    written = {rec.sha256: rec for rec in data.records if rec.sha256}
-    write_table(ws, [*REVIEW_COLS, KEY_COL], [[*_review_values(rec), sha] for sha, rec in written.items()])
+    written = {rec.sha256: _review_values(rec) for rec in data.records if rec.sha256}
+    # A file missing here was written with empty review cells, as harvest reads it.
+    rows = [[*values, sha] for sha, values in written.items() if any(v not in (None, "") for v in values)]
+    write_table(ws, [*REVIEW_COLS, KEY_COL], rows)
 
 
 def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:

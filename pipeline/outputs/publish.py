@@ -6,6 +6,7 @@ leaves a "~$digest.xlsx" lock file beside it) is not replaced: the run writes be
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,9 @@ def lock_file(out_dir: Path) -> Path:
     return out_dir / f"~${DIGEST_FILE}"
 
 
-def write_digest_safely(data: DigestInput, out_dir: Path) -> tuple[Path, str | None]:
+def write_digest_safely(data: DigestInput, out_dir: Path) -> tuple[Path, str | None, str]:
+    """Returns where the digest went, a note when it could not go to digest.xlsx, and the sha256
+    of the bytes written (hashed before they are in place, so no reviewer's save can slip in)."""
     target = out_dir / DIGEST_FILE
     note = None
     if lock_file(out_dir).exists():
@@ -32,7 +35,13 @@ def write_digest_safely(data: DigestInput, out_dir: Path) -> tuple[Path, str | N
         _keep_previous(target, out_dir / HISTORY_DIR)
     with atomic_path(target) as tmp:
         write_digest(data, tmp)
-    return target, note
+        sha = sha256_of(tmp)
+    return target, note, sha
+
+
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _keep_previous(digest: Path, history: Path) -> None:

@@ -4,6 +4,7 @@ Chinese text, wrapped cells, real dates and numbers, and no text that Excel woul
 from __future__ import annotations
 
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,34 +37,61 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def put(cell, value, column: Column) -> None:
-    """Write a value as data, never as a formula: text from documents may start with '='."""
+def put(cell, value, column: Column) -> tuple[str | None, bool, bool]:
+    """Write a value as data, never as a formula: text from documents may start with '='.
+
+    Returns the cell's style as (number format, quote prefix, hyperlink), for `_Styles`.
+    """
     if value is None or value == "":
         cell.value = None
-        return
+        return None, False, False
     if column.kind == "link" and isinstance(value, tuple):
         text, target = value
         cell.value = text
         cell.data_type = "s"
         if target:
             cell.hyperlink = target
-            cell.style = "Hyperlink"
-        return
+        return None, False, bool(target)
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
-        return
+        return None, value.startswith(_FORMULA_START), False
     cell.value = value
     if column.number_format:
-        cell.number_format = column.number_format
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, int):
-        cell.number_format = "#,##0"
+        return column.number_format, False, False
+    if isinstance(value, datetime):
+        return "yyyy-mm-dd hh:mm", False, False
+    if isinstance(value, date):
+        return "yyyy-mm-dd", False, False
+    if isinstance(value, int):
+        return "#,##0", False, False
+    return None, False, False
+
+
+class _Styles:
+    """Each distinct cell style is built once and then copied as openpyxl's style array.
+
+    Assigning style objects cell by cell makes openpyxl hash them every time: a third of
+    the time spent writing a 1,000-file digest.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, object] = {}
+
+    def apply(self, cell, key: tuple[str | None, bool, bool]) -> None:
+        array = self._arrays.get(key)
+        if array is not None:
+            cell._style = copy(array)
+            return
+        number_format, quote, link = key
+        if link:
+            cell.style = "Hyperlink"
+        cell.alignment = WRAP
+        if number_format:
+            cell.number_format = number_format
+        if quote:
+            cell.quotePrefix = True
+        self._arrays[key] = copy(cell._style)
 
 
 def write_table(ws: Worksheet, columns: list[Column], rows: list[list], start_row: int = 1) -> str:
@@ -73,11 +101,13 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list], start_ro
         cell.font = HEADER_FONT
         cell.fill = REVIEW_FILL if col.review else HEADER_FILL
         cell.alignment = WRAP
+    styles = _Styles()
     for r, row in enumerate(rows, start=start_row + 1):
         for c, (col, value) in enumerate(zip(columns, row), start=1):
+            if value is None or value == "":
+                continue  # half a digest's cells are empty: not written, the column's style wraps what is typed
             cell = ws.cell(row=r, column=c)
-            put(cell, value, col)
-            cell.alignment = WRAP
+            styles.apply(cell, put(cell, value, col))
     for c, col in enumerate(columns, start=1):
         letter = get_column_letter(c)
         if col.width:
@@ -88,6 +118,7 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list], start_ro
             width = max(width, 8)
         ws.column_dimensions[letter].width = width
         ws.column_dimensions[letter].hidden = col.hidden
+        ws.column_dimensions[letter].alignment = WRAP
     last = get_column_letter(len(columns))
     ref = f"A{start_row}:{last}{start_row + max(len(rows), 1)}"
     return ref

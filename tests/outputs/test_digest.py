@@ -141,6 +141,29 @@ def test_reviewer_edits_survive_runs_and_take_effect(sample_batches, campaign, t
     assert list((tmp_path / "history").glob("digest-*.xlsx"))
 
 
+def test_an_untouched_digest_is_not_read_back_but_an_edited_one_is(sample_batches, campaign, tmp_path, monkeypatch):
+    import pipeline.run as pipeline_run
+
+    run_once(sample_batches, campaign, tmp_path)
+    read = []
+    real = pipeline_run.harvest
+    monkeypatch.setattr(pipeline_run, "harvest", lambda *a: read.append(1) or real(*a))
+    run_once(sample_batches, campaign, tmp_path)
+    assert read == [], "the digest is the very file the last run wrote"
+
+    path = tmp_path / "digest.xlsx"
+    wb = load_workbook(path)
+    files = wb["文件清单"]
+    key_col = header(files).index("文件指纹") + 1
+    key = files.cell(row=2, column=key_col).value
+    files.cell(row=2, column=header(files).index("审核意见") + 1, value="请补充照片")
+    wb.save(path)
+    _, records = run_once(sample_batches, campaign, tmp_path)
+    assert read == [1]
+    assert next(r for r in records if r.sha256 == key).review["comment"] == "请补充照片"
+    assert load_workbook(path)["文件清单"].column_dimensions["A"].alignment.wrap_text, "typed text wraps"
+
+
 def test_an_open_digest_is_not_overwritten(sample_batches, campaign, tmp_path):
     run_once(sample_batches, campaign, tmp_path)
     before = (tmp_path / "digest.xlsx").read_bytes()
