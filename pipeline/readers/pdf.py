@@ -28,6 +28,7 @@ _PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s
 _MARGIN = 0.07  # share of the page height at top and bottom where headers and footers sit
 MIN_CHARS_PER_PAGE = 15  # below this on average a PDF has no usable text layer
 SCAN_PICTURE_SHARE = 0.5
+_MARGINS = (BlockKind.HEADER, BlockKind.FOOTER)
 _MIN_RULES = 4  # ruling strokes on a page before it is worth looking for a ruled table
 
 
@@ -73,23 +74,30 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         page.close()
     scans = [i for i, (*_, scanned) in enumerate(pages) if scanned]
     recognised = ocr.recognise(pdf, data, scans) if scans and ocr.available() else {}
+    open_table: Table | None = None  # the table the last page ended with
     for page_no, (width, height, chars, edges, _) in enumerate(pages, start=1):
         items: list[tuple[float, Block, bool]] = []
+        page_tables: list[tuple[float, list[list[str]]]] = []
         lines = None
         if page_no - 1 in recognised:
             lines, width, height, confidences = recognised[page_no - 1]
             doc.ocr_pages.append(page_no)
             ocr_confidences.extend(confidences)
             tables, tops, lines = ocr.split_tables(lines)
-            for (top, _), rows in zip(tops, tables):
-                items += _add_table(doc, rows, page_no, top)
+            page_tables += [(top, rows) for (top, _), rows in zip(tops, tables)]
         for table in _tables(edges, width, height):
-            rows = [[_cell_text(chars, cell) for cell in row.cells] for row in table.rows]
-            items += _add_table(doc, rows, page_no, table.bbox[1])
+            page_tables.append((table.bbox[1], [[_cell_text(chars, cell) for cell in row.cells] for row in table.rows]))
             chars = [ch for ch in chars if not _inside(ch, table.bbox)]
         for top, text, kind, align, big in _paragraphs(lines if lines is not None else _lines(chars), width, height):
             items.append((top, Block(text, kind, Location(page=page_no), align=align), big))
+        first_text = min((top for top, b, _ in items if b.kind not in _MARGINS), default=float("inf"))
+        for n, (top, rows) in enumerate(sorted(page_tables, key=lambda t: t[0])):
+            continued = _continue_table(doc, open_table, rows, page_no) if n == 0 and top < first_text else None
+            items += [(top, block, False) for block in continued] if continued is not None else \
+                _add_table(doc, rows, page_no, top)
         items.sort(key=lambda item: item[0])
+        body = [b for _, b, _ in items if b.kind not in _MARGINS]
+        open_table = doc.tables[-1] if body and body[-1].kind is BlockKind.TABLE_CELL and doc.tables else None
         for n, (_, block, big) in enumerate(items):
             if n == 0 or all(b.kind in (BlockKind.HEADER, BlockKind.FOOTER) for _, b, _ in items[:n]):
                 if _continues(doc.blocks, block):
@@ -123,6 +131,44 @@ def _add_table(doc: Document, rows: list[list[str]], page_no: int, top: float) -
     doc.tables.append(Table(index=index, rows=rows, page=page_no))
     return [(top, Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=index, row=r, column=c)), False)
             for r, row in enumerate(rows, start=1) for c, text in enumerate(row, start=1) if text]
+
+
+def _continue_table(doc: Document, table: Table | None, rows: list[list[str]], page_no: int) -> list[Block] | None:
+    """A table at the top of a page, as wide as the one the last page ended with, goes on with it.
+
+    Its first row is dropped when it repeats the header (Word's repeated heading row). A first
+    row with the first cell empty and only a few cells filled, each under a filled cell, is the
+    rest of a row cut by the page break (Word lets rows break across pages) and is joined to it.
+    Returns the blocks of the rows added, or None when the table is a new one.
+    """
+    if table is None or not rows or not table.rows or len(rows[0]) != len(table.rows[0]):
+        return None
+    rows = [list(row) for row in rows]
+    if _squeezed(rows[0]) == _squeezed(table.rows[0]):
+        rows = rows[1:]
+    if rows and _rest_of_row(table.rows[-1], rows[0]):
+        last = table.rows[-1]
+        for c, text in enumerate(rows.pop(0)):
+            if text:
+                last[c] = _join_lines([last[c], text])
+        cut = len(table.rows)
+        for block in doc.blocks:
+            if block.kind is BlockKind.TABLE_CELL and block.loc.table == table.index and block.loc.row == cut:
+                block.text = last[block.loc.column - 1]
+    start = len(table.rows) + 1
+    table.rows.extend(rows)
+    return [Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=table.index, row=r, column=c))
+            for r, row in enumerate(rows, start=start) for c, text in enumerate(row, start=1) if text]
+
+
+def _squeezed(row: list[str]) -> list[str]:
+    return ["".join(cell.split()) for cell in row]
+
+
+def _rest_of_row(above: list[str], row: list[str]) -> bool:
+    filled = [c for c, text in enumerate(row) if text]
+    return (bool(filled) and not row[0] and len(filled) <= max(1, len(row) // 3)
+            and all(above[c] for c in filled))
 
 
 def _continues(blocks: list[Block], block: Block) -> bool:

@@ -1,4 +1,5 @@
 import difflib
+import subprocess
 
 import pdfplumber
 import pytest
@@ -7,7 +8,8 @@ from pipeline import errors
 from pipeline.errors import UnreadableFile
 from pipeline.model import BlockKind, Status
 from pipeline.readers import read_document
-from tests.conftest import LABELS, INBOX, sample, source_for
+from pipeline.readers.legacy import soffice_path
+from tests.conftest import LABELS, INBOX, needs_soffice, sample, source_for
 
 
 def read(path):
@@ -87,3 +89,50 @@ def test_broken_pdf_is_reported_as_damaged(tmp_path):
     with pytest.raises(UnreadableFile) as e:
         read_document(broken.read_bytes(), source_for(broken))
     assert e.value.message == errors.CORRUPT
+
+
+@needs_soffice
+def test_a_table_cut_by_page_breaks_is_one_table(tmp_path):
+    """Word repeats the heading row on each page and lets a row break across pages; the PDF's
+    table comes back as the .docx's: the heading once, the cut row whole, every row in order."""
+    from docx import Document as WordDocument
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    word = WordDocument()
+    word.add_paragraph("某市2018年世界认可日活动总结")
+    for _ in range(8):
+        word.add_paragraph("今年以来，我局围绕世界认可日主题，组织开展了形式多样的宣传活动，取得了良好效果。" * 2)
+    table = word.add_table(rows=1, cols=4)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ["日期", "地点", "活动内容", "参加人数（人）"]):
+        cell.text = text
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    visit = "开展实验室开放日活动，邀请市民走进实验室参观体验检测过程"
+    for k in range(9):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[3].text = f"6月{k + 5}日", "市区", str(100 + k)
+        cells[2].text = "，".join([visit] * (12 if k == 4 else 1)) + "。"
+    word.add_paragraph("以上活动均按计划完成。")
+    word.save(tmp_path / "总结.docx")
+    subprocess.run([soffice_path(), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "总结.docx")],
+                   capture_output=True, timeout=120, check=True)
+    pdf_doc = read(tmp_path / "总结.pdf")
+    assert pdf_doc.pages >= 2
+    expected = [[c.text for c in row.cells] for row in table.rows]
+    assert len(pdf_doc.tables) == 1
+    assert [["".join(c.split()) for c in row] for row in pdf_doc.tables[0].rows] == expected
+    cells = {(b.loc.row, b.loc.column): b.text for b in pdf_doc.blocks if b.kind is BlockKind.TABLE_CELL}
+    assert cells[(6, 3)].replace(" ", "") == expected[5][2], "the cut row's cell block is whole too"
+
+
+def test_a_row_under_a_merged_first_cell_is_not_joined_to_the_row_above():
+    from pipeline.readers.pdf import _rest_of_row
+
+    above = ["6月9日", "南京", "宣传咨询活动", "省局"]
+    assert _rest_of_row(above, ["", "", "（续）设展板、发资料", ""])
+    assert not _rest_of_row(above, ["", "苏州", "同步设点宣传", "市局"]), "a new row sharing a merged date"
+    assert not _rest_of_row(above, ["6月10日", "", "", ""])
