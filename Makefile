@@ -28,7 +28,7 @@ test: $(STAMP)
 
 # Speed and memory as ratios against the bare libraries (N files, default 300).
 bench: $(STAMP)
-	$(BIN)/python bench/run_bench.py -n $(or $(N),300)
+	$(BIN)/python bench/run_bench.py -n $(or $(N),300) $(ARGS)
 
 # Regenerate the sample corpus (needs LibreOffice) and the pinned versions.
 samples: $(STAMP)

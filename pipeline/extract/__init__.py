@@ -5,6 +5,7 @@ Every step sees only the document model and the campaign; none knows the file fo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class Extractor:
         sentences = body_sentences(doc)
         own = [own_activity_text(s.text, c, who) for s in sentences]  # once per sentence
         dates = self._dates(sentences, own, signature.date_block)
-        activities = find_activities(sentences, own, dates, c)
+        activities = find_activities(sentences, own, _schedule_dates(sentences, dates), c)
         kind, kind_reason = find_doc_kind(doc, len(activities))
 
         evidence: dict = {}
@@ -71,7 +72,9 @@ class Extractor:
             # A line that is only a date range ("2018年6月4日至6月15日") under a 活动时间
             # heading is an activity window; a lone single date is a signature, not a fact.
             window = any(m.end and m.end != m.start and len(m.text) + 2 >= len(sentences[i].text) for m in mentions)
-            if i not in per_activity_sentence and not any(v in sentences[i].text for v in c.event_verbs) and not window:
+            scheduled = _TIME_FIELD.search(sentences[i].text)  # "时间：6月9日" in a plan's schedule item
+            if (i not in per_activity_sentence and not any(v in sentences[i].text for v in c.event_verbs)
+                    and not window and not scheduled):
                 continue
             for m in mentions:
                 for d in m.days():
@@ -146,3 +149,22 @@ class Extractor:
 def _dateline(text: str, m: DateMention) -> bool:
     """"湖南日报6月10日讯": a newspaper's date, not an activity's."""
     return text[m.span[1] : m.span[1] + 1] in ("讯", "电")
+
+
+_TIME_FIELD = re.compile(r"(?:时间|日期)[：:]")  # also after an item's title: "（一）研讨会时间：6月8日"
+_FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
+
+
+def _schedule_dates(sentences: list[Sentence], dates: dict[int, list[DateMention]]) -> dict[int, list[DateMention]]:
+    """A schedule item's "时间：" field dates the fields after it ("地点：…", "内容：…", "形式：…"),
+    whether they are sentences of one paragraph or paragraphs of their own."""
+    out = dict(dates)
+    current = None
+    for i, s in enumerate(sentences):
+        if _TIME_FIELD.search(s.text):
+            current = dates.get(i)  # None when the time is vague (6月上旬)
+        elif current and _FIELD.match(s.text):
+            out.setdefault(i, current)
+        else:
+            current = None
+    return out

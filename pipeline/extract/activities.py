@@ -50,6 +50,9 @@ def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> 
     for event in campaign.national_events:
         if event.host != sender and any(c in sentence for c in event.cues):
             return None
+    for phrase in not_own.get("reporting_clauses", ()):
+        if phrase in sentence:
+            sentence = re.sub(rf"[^，。；]*{re.escape(phrase)}[^，。；]*[，；]?", "", sentence)
     for phrase in not_own.get("figures_of_speech", ()):
         sentence = sentence.replace(phrase, "")
     if any(d in sentence[:40] for d in not_own.get("datelines", ())):
@@ -57,7 +60,9 @@ def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> 
     sentence = _BOOK_TITLE.sub("《》", sentence)
     openers = not_own.get("purpose_openers", ())
     if openers:
-        sentence = re.sub(rf"(?:^|(?<=[。；，]))(?:{'|'.join(map(re.escape, openers))})[^，。；]*，", "", sentence)
+        # The clause may name what it is about first: "各项活动紧扣…，", "本次活动围绕…，".
+        sentence = re.sub(rf"(?:^|(?<=[。；，]))(?:[^，。；]{{0,4}}(?:活动|工作))?(?:{'|'.join(map(re.escape, openers))})"
+                          r"[^，。；]*，", "", sentence)
     return _THEME_CLAUSE.sub("", sentence)
 
 

@@ -98,3 +98,37 @@ def test_visits_door_to_door_and_test_demonstrations_are_typed(campaign):
         ("6月8日，200名中小学生走进检验所的实验室，观看电线电缆阻燃等检测演示。", P, None),
     ))
     assert {"走进基层", "开放体验"} <= set(rec.activity_types)
+
+
+def test_a_schedule_items_time_field_dates_its_other_fields(campaign):
+    """时间：/地点：/内容： as separate paragraphs (Word) or as sentences of one (PDF)."""
+    for lines in (
+        [("（二）“认证认可进商场”宣传咨询活动", P, None), ("时间：世界认可日当天。", P, None), ("地点：市中心商场。", P, None),
+         ("内容：组织会员机构设立宣传咨询台，现场解答消费者咨询，发放宣传资料。", P, None)],
+        [("（二）“认证认可进商场”宣传咨询活动", P, None),
+         ("时间：世界认可日当天。地点：市中心商场。内容：组织会员机构设立宣传咨询台，现场解答消费者咨询，发放宣传资料。", P, None)],
+    ):
+        rec = extract(campaign, doc(("某协会2018年世界认可日活动方案", T, "center"), *lines,
+                                    ("（三）知识竞赛", P, None), ("在协会微信公众号上线知识竞赛答题。", P, None)))
+        assert rec.activity_dates == ["2018-06-09"]
+        dated = {a["type"]: a["date"] for a in rec.activities if "咨询台" in a["evidence"]}
+        assert dated and set(dated.values()) == {"2018-06-09"}
+        assert all(a["date"] is None for a in rec.activities if "竞赛" in a["evidence"]), "the next item is not dated"
+
+
+def test_a_clause_about_sending_the_plan_up_leaves_the_rest_of_the_sentence(campaign):
+    rec = extract(campaign, doc(
+        ("某省2018年世界认可日活动情况的报告", T, "center"),
+        ("根据《国家认监委关于组织开展2018年世界认可日活动的通知》要求，我局于5月31日报送了活动方案，"
+         "并于6月1日至6月20日在全省集中开展了世界认可日系列活动。", P, None),
+    ))
+    assert rec.activity_dates == ["2018-06-01", "2018-06-20"]
+
+
+def test_a_theme_clause_with_its_subject_is_not_an_activity(campaign):
+    rec = extract(campaign, doc(
+        ("某省2018年世界认可日活动工作总结", T, "center"),
+        ("各项活动紧扣国务院3号文件宣贯，把认证认可知识讲清楚、讲透彻。", P, None),
+        ("6月9日，在省会广场设立咨询台，发放宣传资料2000份。", P, None),
+    ))
+    assert "培训宣贯" not in rec.activity_types
