@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PRELOAD = ["pipeline.warm"]
 POLL_SECONDS = 0.5  # how often memory is looked at while files are being read
+STARTUP_SECONDS = 60.0  # a new worker sets itself up (readers, jieba, the campaign) before its time limit starts
 Reader = Callable[[InboxFile], list[Record]]
 ReaderFactory = Callable[[Campaign, Limits], Reader]
 
@@ -86,6 +87,7 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
     if spread:
         ocr.spread_with(lambda data, indices, local: _spread_pages(conn, data, indices, local))
     read = factory(campaign, limits)
+    conn.send(("ready",))  # a file's time limit counts from here, not from the fork
     memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
     scans: dict[int, object] = {}  # the other worker's scan whose pages this one is helping with
     while True:
@@ -184,13 +186,14 @@ class _Worker:
         self.page: tuple[_Spread, int] | None = None  # a page it recognises
         self.spread: _Spread | None = None  # its file's pages, shared out while it waits
         self.deadline = 0.0
+        self.ready = False  # set up and reading: until then a time limit also allows for start-up
 
     @property
     def free(self) -> bool:
         return self.job is None and self.page is None
 
     def give(self, job: _Job, seconds: float) -> bool:
-        self.job, self.deadline = job, time.monotonic() + seconds
+        self.job, self.deadline = job, time.monotonic() + seconds + (0 if self.ready else STARTUP_SECONDS)
         return self._send(("file", job.item))
 
     def give_page(self, spread: _Spread, index: int, seconds: float) -> bool:
@@ -200,7 +203,7 @@ class _Worker:
         spread.sent.add(id(self))
         spread.shared += self is not spread.owner
         if self.job is None:  # a helper: the page has its own time limit
-            self.deadline = time.monotonic() + seconds
+            self.deadline = time.monotonic() + seconds + (0 if self.ready else STARTUP_SECONDS)
         return self._send(("page", id(spread), data, index))
 
     def _send(self, message) -> bool:
@@ -352,7 +355,11 @@ class ReadPool:
                 self._stop(worker, errors.READER_CRASHED)
 
     def _received(self, worker: _Worker, message: tuple) -> None:
-        if message[0] == "pages":  # a long scan: share its pages out
+        if message[0] == "ready":
+            worker.ready = True
+            if not worker.free:
+                worker.deadline = time.monotonic() + self.limits.read_seconds
+        elif message[0] == "pages":  # a long scan: share its pages out
             spread = _Spread(worker, message[1], collections.deque(message[2]))
             worker.spread = spread
             self._spreads.append(spread)

@@ -51,6 +51,12 @@ def logging_reader(campaign, limits):
     return reader
 
 
+def slow_start_reader(campaign, limits):
+    """A worker that takes longer to set up than a file may take to read (a busy machine)."""
+    time.sleep(3)
+    return file_reader(campaign, limits)
+
+
 def _inbox(tmp_path: Path, names: list[str]) -> list[InboxFile]:
     sample = next(SAMPLES.glob("*.docx")).read_bytes()
     for name in names:
@@ -84,6 +90,13 @@ def test_the_pool_reads_exactly_what_one_process_reads():
     with ReadPool(2, campaign) as pool:
         pooled = pool.read(items)
     assert [[r.to_dict() for r in recs] for recs in pooled] == [[r.to_dict() for r in reader.read(i)] for i in items]
+
+
+def test_a_workers_start_up_does_not_count_against_a_files_time_limit(tmp_path):
+    items = _inbox(tmp_path, ["a.docx", "b.docx"])
+    with ReadPool(2, load_campaign(), Limits(read_seconds=2), factory=slow_start_reader) as pool:
+        records = pool.read(items)
+    assert [recs[0].status for recs in records] == [Status.OK, Status.OK]
 
 
 def test_the_largest_waiting_file_is_read_first(tmp_path):
