@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pypdfium2 as pdfium
 
+from pipeline.readers.scan_tables import find_tables
 from pipeline.text import looks_like_heading, normalize
 
 MIN_CONFIDENCE = 0.80  # mean recognition confidence below which a scan is too poor to trust
@@ -85,7 +86,7 @@ def _is_seal(image, box) -> bool:
     return dark.sum() / ink.sum() < _PRINT_UNDER_SEAL
 
 
-Recognised = tuple[list[dict], float, float, list[float]]
+Recognised = tuple[list[dict], float, float, list[float], list[tuple[float, list[list[str]]]]]
 # Set in a reader worker (pipeline.workers): hands the pages of a long scan to idle workers.
 _spread: Callable[[bytes, list[int], Callable[[int], Recognised]], dict[int, Recognised]] | None = None
 
@@ -102,8 +103,10 @@ def recognise(pdf: pdfium.PdfDocument, data: bytes, indices: list[int]) -> dict[
     return {i: ocr_page(pdf, i) for i in indices}
 
 
-def ocr_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[dict], float, float, list[float]]:
-    """Recognise one page: (line dicts in points, page width, page height, confidences)."""
+def ocr_page(pdf: pdfium.PdfDocument, index: int) -> Recognised:
+    """Recognise one page: (line dicts in points, page width, page height, confidences,
+    ruled tables as (top in points, rows)); the lines in a ruled table's cells are not
+    among the line dicts."""
     page = pdf[index]
     width, height = page.get_size()
     image = page.render(scale=DPI / 72).to_numpy()
@@ -112,7 +115,7 @@ def ocr_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[dict], float, fl
         image = image[..., :3]
     result, _ = _engine()(image)
     scale = 72 / DPI
-    lines, confidences = [], []
+    lines, confidences, boxes = [], [], []
     for box, text, confidence in result or []:
         if _is_seal(image, box):
             continue
@@ -123,8 +126,12 @@ def ocr_page(pdf: pdfium.PdfDocument, index: int) -> tuple[list[dict], float, fl
         size = (max(ys) - min(ys)) * 0.85
         lines.append({"text": text, "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "size": size})
         confidences.append(float(confidence))
+        boxes.append(box)
+    tables = find_tables(image, boxes, [ln["text"] for ln in lines])
+    used = set().union(*(t.used for t in tables))
+    lines = [ln for i, ln in enumerate(lines) if i not in used]
     lines.sort(key=lambda ln: (round(ln["top"] / 6), ln["x0"]))
-    return _rows(lines), width, height, confidences
+    return _rows(lines), width, height, confidences, [(t.top * scale, t.rows) for t in tables]
 
 
 def _rows(lines: list[dict]) -> list[dict]:

@@ -80,11 +80,11 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         page_tables: list[tuple[float, list[list[str]]]] = []
         lines = None
         if page_no - 1 in recognised:
-            lines, width, height, confidences = recognised[page_no - 1]
+            lines, width, height, confidences, ruled = recognised[page_no - 1]
             doc.ocr_pages.append(page_no)
             ocr_confidences.extend(confidences)
-            tables, tops, lines = ocr.split_tables(lines)
-            page_tables += [(top, rows) for (top, _), rows in zip(tops, tables)]
+            tables, tops, lines = ocr.split_tables(lines)  # tables without rules, by the lines' layout
+            page_tables += ruled + [(top, rows) for (top, _), rows in zip(tops, tables)]
         for table in _tables(edges, width, height):
             page_tables.append((table.bbox[1], [[_cell_text(chars, cell) for cell in row.cells] for row in table.rows]))
             chars = [ch for ch in chars if not _inside(ch, table.bbox)]

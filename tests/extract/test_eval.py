@@ -71,13 +71,4 @@ def test_every_scan_gives_the_same_facts_as_its_text_version(sample_records):
                  and source_of.get(r.file) == source_of[scan.file]]
         text = min(texts, key=lambda r: (r.format != "pdf", r.format != "docx"))
         for field in ("submitter", "doc_kind", "doc_date", "activity_dates", "metrics"):
-            if (source_of[scan.file], field) in PDF_GAPS:
-                continue
             assert getattr(scan, field) == getattr(text, field), (scan.file, text.file, field)
-
-
-# Known, and not OCR's doing: r04's schedule table has a row cut by the page break, which
-# any PDF of it loses (a Word-made PDF of r04 misses the same 6月7日); only the .docx is whole.
-PDF_GAPS = {("r04", "activity_dates")}
-
-
