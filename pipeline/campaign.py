@@ -7,6 +7,7 @@ wrong fails when loaded, with a Chinese message that names the field.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -134,6 +135,13 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
     types = tuple(ActivityType(t["name"], {str(k): float(v) for k, v in t["cues"].items()}) for t in acts["types"])
     if not types:
         raise ValueError("activities.types 不能为空")
+    for t in types:
+        for cue in t.cues:
+            if cue.startswith("~"):
+                try:
+                    re.compile(cue[1:])
+                except re.error as e:
+                    raise ValueError(f"活动类型“{t.name}”的提示词 {cue} 不是有效的正则表达式（{e}）") from e
     metrics = tuple(
         MetricRule(name, tuple(m["units"]), tuple(m["context"]), tuple(m.get("exclude", ())))
         for name, m in d["metrics"].items()

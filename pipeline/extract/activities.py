@@ -82,8 +82,9 @@ def find_activities(sentences: list[Sentence], own: list[str | None], dates: dic
         place = _place(text)
         for atype in campaign.activity_types:
             hits = find_cues(text, atype.cues, edges)
-            if sum(atype.cues[c] for c, _ in hits) >= campaign.activity_threshold:
-                found.append(Activity(atype.name, day, place, sentence.text, sentence.loc, tuple(c for c, _ in hits), idx))
+            if sum(atype.cues[c] for c, _, _ in hits) >= campaign.activity_threshold:
+                found.append(Activity(atype.name, day, place, sentence.text, sentence.loc,
+                                      tuple(words for _, _, words in hits), idx))
     return found
 
 

@@ -105,9 +105,10 @@ def is_vague(text: str, end: int) -> bool:
 
 
 def date_only(text: str, year: int) -> date | None:
-    """The date a line consists of (the 落款 date line), else None."""
+    """The date a line consists of (the 落款 date line), else None. A range ("6月4日至6月15日",
+    an activity window under its heading) is not a date a document is signed on."""
     stripped = re.sub(r"[\s（）()]", "", text)
     mentions = find_dates(stripped, year)
-    if len(mentions) == 1 and mentions[0].span == (0, len(stripped)):
+    if len(mentions) == 1 and mentions[0].span == (0, len(stripped)) and mentions[0].end in (None, mentions[0].start):
         return mentions[0].start
     return None

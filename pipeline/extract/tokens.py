@@ -44,17 +44,22 @@ def boundaries(tk: jieba.Tokenizer, text: str) -> set[int]:
     return edges
 
 
-def find_cues(text: str, cues, edges: set[int]) -> list[tuple[str, int]]:
-    """Cues present in `text` on token boundaries, with their positions (longest cue wins a place)."""
-    hits: list[tuple[str, int]] = []
+PATTERN_MARK = "~"  # a cue written "~…" is a regular expression: "走进" a few characters before "社区"
+
+
+def find_cues(text: str, cues, edges: set[int]) -> list[tuple[str, int, str]]:
+    """Cues present in `text` on token boundaries: (cue, position, the words matched); the
+    longest cue wins a place."""
+    hits: list[tuple[str, int, str]] = []
     covered: list[tuple[int, int]] = []
     for cue in sorted(cues, key=len, reverse=True):
-        for m in re.finditer(re.escape(cue), text):
+        pattern = cue[len(PATTERN_MARK):] if cue.startswith(PATTERN_MARK) else re.escape(cue)
+        for m in re.finditer(pattern, text):
             a, b = m.span()
             if a not in edges and b not in edges:
                 continue
             if any(x <= a and b <= y for x, y in covered):
                 continue
             covered.append((a, b))
-            hits.append((cue, a))
+            hits.append((cue, a, m.group()))
     return hits

@@ -99,7 +99,7 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         body = [b for _, b, _ in items if b.kind not in _MARGINS]
         open_table = doc.tables[-1] if body and body[-1].kind is BlockKind.TABLE_CELL and doc.tables else None
         for n, (_, block, big) in enumerate(items):
-            if n == 0 or all(b.kind in (BlockKind.HEADER, BlockKind.FOOTER) for _, b, _ in items[:n]):
+            if n == 0 or all(b.kind in _MARGINS for _, b, _ in items[:n]):
                 if _continues(doc.blocks, block):
                     continue
             if block.kind is BlockKind.PARAGRAPH:
@@ -111,7 +111,7 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         doc.ocr_confidence = round(sum(ocr_confidences) / len(ocr_confidences), 3)
         if doc.ocr_confidence < ocr.MIN_CONFIDENCE:
             raise UnreadableFile(errors.POOR_SCAN, Status.NEEDS_OCR)
-    visible = sum(len(b.text) for b in doc.blocks if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER))
+    visible = sum(len(b.text) for b in doc.blocks if b.kind not in _MARGINS)
     if visible < MIN_CHARS_PER_PAGE * max(1, doc.pages):
         if doc.images:
             if doc.ocr_pages:
@@ -173,7 +173,7 @@ def _rest_of_row(above: list[str], row: list[str]) -> bool:
 
 def _continues(blocks: list[Block], block: Block) -> bool:
     """A paragraph cut by a page break: the page's first line finishes the last one."""
-    last = next((b for b in reversed(blocks) if b.kind not in (BlockKind.HEADER, BlockKind.FOOTER)), None)
+    last = next((b for b in reversed(blocks) if b.kind not in _MARGINS), None)
     if (last is None or last.kind is not BlockKind.PARAGRAPH or block.kind is not BlockKind.PARAGRAPH
             or last.align or block.align or last.text[-1] in SENTENCE_END + "：:" or looks_like_heading(block.text)):
         return False

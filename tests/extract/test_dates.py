@@ -47,3 +47,4 @@ def test_signature_date_line():
     assert date_only("二〇一八年七月十日", 2018) == date(2018, 7, 10)
     assert date_only("2018年7月10日", 2018) == date(2018, 7, 10)
     assert date_only("7月10日举办", 2018) is None
+    assert date_only("2018年6月4日至6月15日", 2018) is None, "an activity window is not a signing date"

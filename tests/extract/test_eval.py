@@ -59,6 +59,16 @@ def test_a_broken_campaign_file_says_what_is_wrong(tmp_path):
         load_campaign(path)
 
 
+def test_a_cue_pattern_that_is_not_a_regular_expression_says_so(tmp_path):
+    from pipeline.campaign import DEFAULT_CAMPAIGN
+
+    text = DEFAULT_CAMPAIGN.read_text(encoding="utf-8").replace('"走进" = 0.3,', '"走进" = 0.3, "~走进(社区" = 1.0,', 1)
+    path = tmp_path / "broken-pattern.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CampaignError, match="不是有效的正则表达式"):
+        load_campaign(path)
+
+
 def test_every_scan_gives_the_same_facts_as_its_text_version(sample_records):
     """Scans, phone photos, sealed scans and a PDF with a scanned signature page, each against
     the same document's text version (its Word-made PDF where there is one: same layout)."""

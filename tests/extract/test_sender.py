@@ -132,3 +132,30 @@ def test_a_theme_clause_with_its_subject_is_not_an_activity(campaign):
         ("6月9日，在省会广场设立咨询台，发放宣传资料2000份。", P, None),
     ))
     assert "培训宣贯" not in rec.activity_types
+
+
+def test_going_out_to_a_place_a_few_words_later_is_going_to_the_grassroots(campaign):
+    rec = extract(campaign, doc(
+        ("某市开展世界认可日宣传活动", T, "center"),
+        ("当天，执法人员还走进周边社区和商场，向经营户宣传认证认可法律法规。", P, None),
+    ))
+    assert "走进基层" in rec.activity_types
+    cues = next(a for a in rec.activities if a["type"] == "走进基层")
+    assert cues["evidence"].startswith("当天，执法人员")
+
+
+def test_a_notice_that_issues_a_plan_is_dated_by_its_own_signature_not_the_plans_window(campaign):
+    rec = extract(campaign, doc(
+        ("某市市场监督管理局关于印发2018年世界认可日宣传活动方案的通知", T, "center"),
+        ("各区市场监督管理局：", P, None),
+        ("现将《某市2018年世界认可日宣传活动方案》印发给你们，请认真组织实施。", P, None),
+        ("某市市场监督管理局", P, R),
+        ("2018年5月30日", P, R),
+        ("某市2018年世界认可日宣传活动方案", T, "center"),
+        ("二、活动时间", BlockKind.HEADING, None),
+        ("2018年6月4日至6月15日", P, None),
+        ("三、活动安排", BlockKind.HEADING, None),
+        ("6月9日在步行街设置宣传咨询台，发放宣传折页。", P, None),
+    ))
+    assert rec.doc_date == "2018-05-30"
+    assert rec.activity_dates == ["2018-06-04", "2018-06-09", "2018-06-15"]
