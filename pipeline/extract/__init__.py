@@ -37,7 +37,7 @@ class Extractor:
         sender = find_sender(doc, signature, c)
         who = sender.name if sender else None
         sentences = body_sentences(doc)
-        own = [own_activity_text(s.text, c, who) for s in sentences]  # once per sentence
+        own = [own_activity_text(s.text, c, who, sender.kind if sender else None) for s in sentences]  # once each
         dates = self._dates(sentences, own, signature.date_block)
         activities = find_activities(sentences, own, _schedule_dates(sentences, dates), c)
         kind, kind_reason = find_doc_kind(doc, len(activities))

@@ -23,6 +23,9 @@ _PLACE = re.compile(
 )
 _BOOK_TITLE = re.compile(r"《[^》]{1,40}》")
 _THEME_CLAUSE = re.compile(r"(?:^|(?<=[。；，]))以[^，。；]{1,40}?为(?:主线|主题|重点|契机|抓手|核心|载体|主要内容)[，。；]?")
+# Taking part in an event someone else holds: the event's type is theirs, not the taker's.
+_OTHERS_EVENT = re.compile(r"(?:参与|参加)了?[^，。；]{0,16}?(?:组织|举办|主办|召开)的[^，。；]{0,20}?"
+                           r"(?:活动|会议|仪式|培训班|研讨会|座谈会|论坛)")
 _DATELINE = re.compile(r"^.{0,30}?(?:讯|电)\s*(?:[（(][^）)]{0,40}[）)])?")
 
 
@@ -37,12 +40,14 @@ class Activity:
     sentence: int  # index into the sentences it was found in
 
 
-def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> str | None:
+def own_activity_text(sentence: str, campaign: Campaign, sender: str | None,
+                      sender_kind: str | None = None) -> str | None:
     """The part of a sentence that can show the sender's own activity, or None if none can.
 
     The national events are nobody's own activity but their host's; purpose clauses
     ("为深入宣贯…，"), titles of documents and booklets (《…》), figures of speech and
-    newspaper datelines are removed before cue words are looked for.
+    newspaper datelines are removed before cue words are looked for. An institution's part
+    in someone else's event counts by what it did there, so "参加市局举办的启动仪式" goes too.
     """
     not_own = campaign.not_own
     if any(p in sentence for p in not_own.get("quoted_notice", ())):
@@ -58,6 +63,8 @@ def own_activity_text(sentence: str, campaign: Campaign, sender: str | None) -> 
     if any(d in sentence[:40] for d in not_own.get("datelines", ())):
         sentence = _DATELINE.sub("", sentence, count=1)
     sentence = _BOOK_TITLE.sub("《》", sentence)
+    if sender_kind == "institution":
+        sentence = _OTHERS_EVENT.sub("", sentence)
     openers = not_own.get("purpose_openers", ())
     if openers:
         # The clause may name what it is about first: "各项活动紧扣…，", "本次活动围绕…，".

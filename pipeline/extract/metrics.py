@@ -34,8 +34,8 @@ def find_metrics(sentence: str, campaign: Campaign) -> list[MetricMention]:
         return found  # "全市共有检验检测机构近400家" describes what exists, not what the campaign did
     for m in _NUMBER.finditer(sentence):
         raw = m.group("num")
-        if m.group("pre") == "上" and raw in ("百", "千", "万"):
-            value = {"百": 100, "千": 1000, "万": 10_000}[raw]  # 上百人: at least a hundred
+        if m.group("pre") in ("上", "近") and raw in ("百", "千", "万"):
+            value = {"百": 100, "千": 1000, "万": 10_000}[raw]  # 上百人: at least a hundred; 近千人: about
         elif raw in ("一", "十") and not m.group("post") or not re.search(r"[\d〇○零一二两三四五六七八九]", raw):
             continue  # 一/十 alone are words more often than counts; 万 alone (进万家) is no number
         else:

@@ -24,6 +24,7 @@ def test_chinese_year_digits():
         ("接受群众咨询三百余人次", {"consultations": (300, True)}),
         ("活动吸引近200人参加", {"participants": (200, True)}),
         ("上百人参加了开放日", {"participants": (100, True)}),
+        ("市民近千人走进实验室参观", {"participants": (1000, True)}),
         ("印发宣传资料1.2万份", {"materials": (12000, False)}),
         ("各级媒体报道20余篇（条），推送专刊5期", {"media_reports": (20, True)}),
         ("全市19家检验检测机构参与开放日活动，帮扶企业10余家", {"institutions": (19, False)}),

@@ -159,3 +159,33 @@ def test_a_notice_that_issues_a_plan_is_dated_by_its_own_signature_not_the_plans
     ))
     assert rec.doc_date == "2018-05-30"
     assert rec.activity_dates == ["2018-06-04", "2018-06-09", "2018-06-15"]
+
+
+def test_an_office_signs_and_a_clause_is_not_a_name(campaign):
+    rec = extract(campaign, doc(
+        ("某国家检验检测认证公共服务平台示范区", T, "center"),
+        ("6月9日，各入驻机构向社会公众开放实验室，市民近千人参观。", P, None),
+        ("某国家检验检测认证公共服务平台示范区建设办公室", P, R),
+        ("2018年7月3日", P, R),
+    ))
+    assert (rec.submitter, rec.submitter_kind) == ("某国家检验检测认证公共服务平台示范区建设办公室", "demo_zone")
+
+
+def test_an_institutions_part_in_someone_elses_event_counts_by_what_it_did(campaign):
+    rec = extract(campaign, doc(
+        ("某认证集团2018年世界认可日活动小结", T, "center"),
+        ("世界认可日期间，我集团积极参与各地组织的宣传活动。", P, None),
+        ("6月7日，集团专家参加了市局举办的启动仪式，并在培训班上授课。", P, None),
+        ("集团技术人员在《中国质量报》发表认证认可科普文章2篇。", P, None),
+        ("某认证集团有限公司", P, R),
+        ("2018年6月22日", P, R),
+    ))
+    assert rec.submitter_kind == "institution"
+    assert set(rec.activity_types) == {"培训宣贯", "媒体传播"}
+    assert rec.metrics.get("media_reports") == 2
+
+
+def test_a_publicity_and_consultation_stand_is_publicity(campaign):
+    rec = extract(campaign, doc(("某省2018年世界认可日活动方案", T, "center"),
+                                ("6月9日在中央大街开展主题宣传咨询。", P, None)))
+    assert "宣传推广" in rec.activity_types
