@@ -51,6 +51,12 @@ def _engine():
     except ImportError as e:
         raise OcrUnavailable(str(e)) from e
     if _threads > 0:
+        try:  # OpenCV (page preparation, table rules) keeps to the same share of the cores
+            import cv2
+
+            cv2.setNumThreads(_threads)
+        except ImportError:
+            pass
         return RapidOCR(intra_op_num_threads=_threads, inter_op_num_threads=1)
     return RapidOCR()
 
