@@ -35,18 +35,18 @@ def find_tables(image: np.ndarray, boxes: list, texts: list[str]) -> list[ScanTa
     angle = _skew(boxes)
     h, w = image.shape[:2]
     grey = image.max(axis=2) if image.ndim == 3 else image  # a red seal is not ink here
-    # Thin rules come out of a scan light and broken: a low threshold against the local
-    # paper, gaps of a few pixels bridged along the rule's direction.
+    # Thin rules come out of a scan light and broken: a low threshold against the local paper.
     ink = cv2.adaptiveThreshold(np.ascontiguousarray(grey, dtype=np.uint8), 255, cv2.ADAPTIVE_THRESH_MEAN_C,
                                 cv2.THRESH_BINARY_INV, 31, 8)
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
     flat = cv2.warpAffine(ink, turn, (w, h), flags=cv2.INTER_NEAREST)
     long = cv2.morphologyEx(flat, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1)))
     rules = _runs(np.flatnonzero((long > 0).sum(axis=1) > _MIN_RULE * w), thin=True)
-    down = cv2.dilate(cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5))),
-                      cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))  # a rule drifts a pixel sideways
     if len(rules) < 3:
         return []
+    # A column rule's gaps of a few pixels are bridged, and it may drift a pixel sideways.
+    down = cv2.dilate(cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5))),
+                      cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
     centres = [(turn @ np.array([sum(p[0] for p in b) / 4, sum(p[1] for p in b) / 4, 1.0])) for b in boxes]
     tables: list[ScanTable] = []
     bands: list[tuple[float, float, list[float]]] = []
