@@ -151,7 +151,9 @@ def _dateline(text: str, m: DateMention) -> bool:
     return text[m.span[1] : m.span[1] + 1] in ("讯", "电")
 
 
-_TIME_FIELD = re.compile(r"(?:时间|日期)[：:]")  # also after an item's title: "（一）研讨会时间：6月8日"
+# When an item takes place ("时间：", also after its title: "（一）研讨会时间：6月8日"), not when a
+# paper was written, issued or is due.
+_TIME_FIELD = re.compile(r"(?<!成文)(?<!印发)(?<!发文)(?<!报送)(?<!截止)(?<!落款)(?:时间|日期)[：:]")
 _FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 
 

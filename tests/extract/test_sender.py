@@ -108,7 +108,7 @@ def test_a_schedule_items_time_field_dates_its_other_fields(campaign):
         [("（二）“认证认可进商场”宣传咨询活动", P, None),
          ("时间：世界认可日当天。地点：市中心商场。内容：组织会员机构设立宣传咨询台，现场解答消费者咨询，发放宣传资料。", P, None)],
     ):
-        rec = extract(campaign, doc(("某协会2018年世界认可日活动方案", T, "center"), *lines,
+        rec = extract(campaign, doc(("某协会2018年世界认可日活动方案", T, "center"), ("成文日期：2018年5月28日", P, None), *lines,
                                     ("（三）知识竞赛", P, None), ("在协会微信公众号上线知识竞赛答题。", P, None)))
         assert rec.activity_dates == ["2018-06-09"]
         dated = {a["type"]: a["date"] for a in rec.activities if "咨询台" in a["evidence"]}
