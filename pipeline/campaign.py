@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+PATTERN_MARK = "~"  # a cue written "~…" is a regular expression: "走进" a few characters before "社区"
 DEFAULT_CAMPAIGN = Path(__file__).parent / "campaigns" / "wad2018.toml"
 METRIC_NAMES = ("participants", "materials", "media_reports", "consultations", "institutions")
 
@@ -137,9 +138,9 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         raise ValueError("activities.types 不能为空")
     for t in types:
         for cue in t.cues:
-            if cue.startswith("~"):
+            if cue.startswith(PATTERN_MARK):
                 try:
-                    re.compile(cue[1:])
+                    re.compile(cue[len(PATTERN_MARK):])
                 except re.error as e:
                     raise ValueError(f"活动类型“{t.name}”的提示词 {cue} 不是有效的正则表达式（{e}）") from e
     metrics = tuple(

@@ -19,7 +19,7 @@ _ORG_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _TITLE_NOISE = re.compile(r"^(?:关于|转发|印发)")
 _CAPTION = re.compile(r"^(?:图\s*\d|图[一二三四五六七八九十]|照片\s*\d)")
-_STOP = re.compile(r"关于|世界认可日|活动|方案|总结|报告|举办|主办|开展|^各|向")  # words no name holds
+_STOP = re.compile(r"关于|世界认可日|活动|方案|总结|报告|举办|主办|开展|^各|向(?:社会|公众|市民|群众|消费者|企业)")  # words no name holds
 
 
 @dataclass(frozen=True, slots=True)

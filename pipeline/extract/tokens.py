@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import jieba
 
-from pipeline.campaign import Campaign
+from pipeline.campaign import PATTERN_MARK, Campaign
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -42,9 +42,6 @@ def boundaries(tk: jieba.Tokenizer, text: str) -> set[int]:
         pos += len(token)
         edges.add(pos)
     return edges
-
-
-PATTERN_MARK = "~"  # a cue written "~…" is a regular expression: "走进" a few characters before "社区"
 
 
 def find_cues(text: str, cues, edges: set[int]) -> list[tuple[str, int, str]]:

@@ -41,10 +41,8 @@ def put(cell, value, column: Column) -> tuple[str | None, bool, bool]:
     """Write a value as data, never as a formula: text from documents may start with '='.
 
     Returns the cell's style as (number format, quote prefix, hyperlink), for `_Styles`.
+    Empty values never come here: `write_table` leaves their cells unwritten.
     """
-    if value is None or value == "":
-        cell.value = None
-        return None, False, False
     if column.kind == "link" and isinstance(value, tuple):
         text, target = value
         cell.value = text

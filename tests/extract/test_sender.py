@@ -189,3 +189,10 @@ def test_a_publicity_and_consultation_stand_is_publicity(campaign):
     rec = extract(campaign, doc(("某省2018年世界认可日活动方案", T, "center"),
                                 ("6月9日在中央大街开展主题宣传咨询。", P, None)))
     assert "宣传推广" in rec.activity_types
+
+
+def test_a_place_name_starting_with_xiang_is_still_a_name(campaign):
+    from pipeline.extract.sender import _organisation
+
+    assert _organisation("向阳区市场监督管理局开展宣传", campaign) == "向阳区市场监督管理局"
+    assert _organisation("6月9日，各入驻机构向社会公众开放实验室", campaign) is None
