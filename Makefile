@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 INBOX ?= samples/inbox
 OUT ?= outputs
 
-.PHONY: run test setup lock samples clean bench
+.PHONY: run test test-deep setup lock samples clean bench
 
 setup: $(STAMP)
 
@@ -24,7 +24,13 @@ run: $(STAMP)
 	$(BIN)/digest run --inbox $(INBOX) --out $(OUT)
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# More Hypothesis examples than the derandomised CI profile, new ones each time.
+test-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest tests/test_review_property.py tests/test_robustness.py
 
 # Speed and memory as ratios against the bare libraries (N files, default 300).
 bench: $(STAMP)

@@ -13,8 +13,8 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE  # side effects, and hashing big inputs costs seconds
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE  # side effects, and hashing big inputs costs seconds
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -41,8 +41,9 @@ def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipe
 
 # No retries: a file that failed to read is a record with a reason, not a transient error.
 @task(name="read and extract", cache_policy=NO_CACHE)
-def read_task(items: list[InboxFile], campaign_file: str | None, limits: Limits,
-              pool: ReadPool | None = None) -> list[pipeline_run.FileResult]:
+def read_task(
+    items: list[InboxFile], campaign_file: str | None, limits: Limits, pool: ReadPool | None = None
+) -> list[pipeline_run.FileResult]:
     return pipeline_run.read_inbox_files(items, load_campaign(campaign_file), limits, pool)
 
 
@@ -52,8 +53,14 @@ def record_task(results: list[pipeline_run.FileResult], out_dir: Path, campaign_
 
 
 @task(name="write outputs", retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def write_task(results: list[pipeline_run.FileResult], out_dir: Path, started: float, inbox: Path,
-               campaign_file: str | None, activity: dict) -> dict:
+def write_task(
+    results: list[pipeline_run.FileResult],
+    out_dir: Path,
+    started: float,
+    inbox: Path,
+    campaign_file: str | None,
+    activity: dict,
+) -> dict:
     campaign = load_campaign(campaign_file)
     records = pipeline_run.merge([r.records for r in results], pipeline_run.previous_reviews(out_dir), campaign)
     return pipeline_run.write_outputs(records, out_dir, started, inbox, campaign, activity)
@@ -83,14 +90,24 @@ def _progress(done: int, total: int, current: str) -> None:
 
 
 @flow(name="nightly-digest", log_prints=True)
-def nightly_digest(inbox: str = "samples/inbox", out: str = "outputs", workers: int | None = None,
-                   max_file_mb: int = 50, campaign: str | None = None) -> dict:
+def nightly_digest(
+    inbox: str = "samples/inbox",
+    out: str = "outputs",
+    workers: int | None = None,
+    max_file_mb: int = 50,
+    campaign: str | None = None,
+) -> dict:
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
     if _reads_here():
         warm_up()  # the reader processes' fork server loads while discovery runs
     with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
-        return _nightly(inbox_path, out_path, workers or os.cpu_count() or 1,
-                        Limits(max_file_bytes=max_file_mb * 1024 * 1024), campaign)
+        return _nightly(
+            inbox_path,
+            out_path,
+            workers or os.cpu_count() or 1,
+            Limits(max_file_bytes=max_file_mb * 1024 * 1024),
+            campaign,
+        )
 
 
 def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, campaign: str | None) -> dict:
@@ -100,8 +117,10 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     plan = discover_task(inbox_path, out_path, campaign)
     durations["发现"] = round(time.monotonic() - t, 2)
-    print(f"收件箱共 {len(plan.to_read) + len(plan.reused) + len(plan.waiting)} 个文件："
-          f"新文件 {len(plan.to_read)}，未变化 {len(plan.reused)}，正在复制 {len(plan.waiting)}")
+    print(
+        f"收件箱共 {len(plan.to_read) + len(plan.reused) + len(plan.waiting)} 个文件："
+        f"新文件 {len(plan.to_read)}，未变化 {len(plan.reused)}，正在复制 {len(plan.waiting)}"
+    )
 
     t = time.monotonic()
     results = list(plan.reused)
@@ -122,14 +141,20 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     withdrawn = record_task(quote(results), out_path, campaign)
     durations["记入台账"] = round(time.monotonic() - t, 2)
-    activity = {"new": sum(len(r.records) for r in results if not r.reused),
-                "unchanged": sum(len(r.records) for r in results if r.reused),
-                "waiting": plan.waiting, "withdrawn": withdrawn, "durations": durations}
+    activity = {
+        "new": sum(len(r.records) for r in results if not r.reused),
+        "unchanged": sum(len(r.records) for r in results if r.reused),
+        "waiting": plan.waiting,
+        "withdrawn": withdrawn,
+        "durations": durations,
+    }
     report = write_task(quote(results), out_path, started, inbox_path, campaign, activity)
     _artifacts(report)
-    print(f"完成：{report['files']} 个文件（新读取 {report['new']}，沿用 {report['unchanged']}），"
-          + "，".join(f"{STATUS_WORDS.get(k, k)} {v}" for k, v in report["by_status"].items())
-          + f"；需要人工处理 {len(report['needs_person'])} 个")
+    print(
+        f"完成：{report['files']} 个文件（新读取 {report['new']}，沿用 {report['unchanged']}），"
+        + "，".join(f"{STATUS_WORDS.get(k, k)} {v}" for k, v in report["by_status"].items())
+        + f"；需要人工处理 {len(report['needs_person'])} 个"
+    )
     return report
 
 
@@ -137,8 +162,14 @@ def _artifacts(report: dict) -> None:
     """The run report where the Prefect UI shows it: a summary and a table of what needs a person."""
     create_markdown_artifact(report_markdown(report), key="run-report", description="运行报告")
     rows = report["needs_person"] or [{"file": "（无）", "status": "", "error": ""}]
-    create_table_artifact([{"文件": r["file"], "状态": STATUS_WORDS.get(r["status"], r["status"]), "说明": r["error"] or ""}
-                           for r in rows], key="needs-person", description="需要人工处理的文件")
+    create_table_artifact(
+        [
+            {"文件": r["file"], "状态": STATUS_WORDS.get(r["status"], r["status"]), "说明": r["error"] or ""}
+            for r in rows
+        ],
+        key="needs-person",
+        description="需要人工处理的文件",
+    )
 
 
 def runner_for(workers: int, kind: str = "process", address: str | None = None):
@@ -189,15 +220,27 @@ def shared_api():
             os.environ["PREFECT_API_URL"] = previous
 
 
-def run_nightly(inbox: Path, out: Path, workers: int | None = None, max_file_mb: int = 50,
-                campaign: Path | None = None, task_runner: str = "process", dask_address: str | None = None) -> dict:
+def run_nightly(
+    inbox: Path,
+    out: Path,
+    workers: int | None = None,
+    max_file_mb: int = 50,
+    campaign: Path | None = None,
+    task_runner: str = "process",
+    dask_address: str | None = None,
+) -> dict:
     workers = workers or os.cpu_count() or 1
     if task_runner != "dask":
         warm_up()  # started before Prefect's own start-up, which it overlaps
     configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
     with shared_api():
-        return configured(inbox=str(inbox), out=str(out), workers=workers, max_file_mb=max_file_mb,
-                          campaign=str(campaign) if campaign else None)
+        return configured(
+            inbox=str(inbox),
+            out=str(out),
+            workers=workers,
+            max_file_mb=max_file_mb,
+            campaign=str(campaign) if campaign else None,
+        )
 
 
 def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None, campaign: Path | None = None) -> None:
@@ -205,7 +248,11 @@ def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None,
     nightly_digest.serve(
         name="nightly",
         cron=cron,
-        parameters={"inbox": str(inbox.resolve()), "out": str(out.resolve()), "workers": workers,
-                    "campaign": str(campaign.resolve()) if campaign else None},
+        parameters={
+            "inbox": str(inbox.resolve()),
+            "out": str(out.resolve()),
+            "workers": workers,
+            "campaign": str(campaign.resolve()) if campaign else None,
+        },
         description="每晚读取收件箱中的新文件，更新汇总表和典型事例推荐名单",
     )

@@ -140,7 +140,7 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         for cue in t.cues:
             if cue.startswith(PATTERN_MARK):
                 try:
-                    re.compile(cue[len(PATTERN_MARK):])
+                    re.compile(cue[len(PATTERN_MARK) :])
                 except re.error as e:
                     raise ValueError(f"活动类型“{t.name}”的提示词 {cue} 不是有效的正则表达式（{e}）") from e
     metrics = tuple(

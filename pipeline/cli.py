@@ -23,12 +23,21 @@ def _run(args: argparse.Namespace) -> int:
         print(str(e), file=sys.stderr)
         return 2
     try:
-        report = run_nightly(args.inbox, args.out, workers=args.workers, max_file_mb=args.max_file_mb,
-                             campaign=args.campaign, task_runner=args.task_runner, dask_address=args.dask_address)
+        report = run_nightly(
+            args.inbox,
+            args.out,
+            workers=args.workers,
+            max_file_mb=args.max_file_mb,
+            campaign=args.campaign,
+            task_runner=args.task_runner,
+            dask_address=args.dask_address,
+        )
     except RunLocked as e:
         print(str(e), file=sys.stderr)
         return 3
-    print(f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）：{report['digest']}、shortlist.docx")
+    print(
+        f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）：{report['digest']}、shortlist.docx"
+    )
     for note in report.get("notes", []):
         print(note)
     if report["needs_person"]:
@@ -80,9 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="并行进程数，默认等于CPU核数")
     run.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
     run.add_argument("--campaign", type=Path, default=None, help="活动配置文件（默认：2018年世界认可日）")
-    run.add_argument("--task-runner", choices=("process", "dask"), default="process",
-                     help="并行方式：本机多进程（默认）或 Dask 集群（需 pip install '.[dask]'）")
-    run.add_argument("--dask-address", default=None, help="已有 Dask 集群的地址，如 tcp://10.0.0.5:8786；不填则在本机启动")
+    run.add_argument(
+        "--task-runner",
+        choices=("process", "dask"),
+        default="process",
+        help="并行方式：本机多进程（默认）或 Dask 集群（需 pip install '.[dask]'）",
+    )
+    run.add_argument(
+        "--dask-address", default=None, help="已有 Dask 集群的地址，如 tcp://10.0.0.5:8786；不填则在本机启动"
+    )
     run.set_defaults(func=_run)
     serve = sub.add_parser("serve", help="按计划定时运行（内嵌 Prefect，无需服务器）")
     serve.add_argument("--cron", default="0 2 * * *", help="cron 表达式，默认每天凌晨2点")

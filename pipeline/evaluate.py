@@ -52,7 +52,9 @@ class Accuracy:
 
 @dataclass
 class Evaluation:
-    sets: dict[str, SetScore] = field(default_factory=lambda: {"activity_types": SetScore(), "activity_dates": SetScore()})
+    sets: dict[str, SetScore] = field(
+        default_factory=lambda: {"activity_types": SetScore(), "activity_dates": SetScore()}
+    )
     accuracy: dict[str, Accuracy] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
 
@@ -66,8 +68,10 @@ class Evaluation:
         return right / total if total else 1.0
 
     def summary(self) -> dict:
-        out = {k: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
-               for k, s in self.sets.items()}
+        out = {
+            k: {"precision": round(s.precision, 3), "recall": round(s.recall, 3), "f1": round(s.f1, 3)}
+            for k, s in self.sets.items()
+        }
         out.update({k: {"accuracy": round(a.value, 3), "n": a.total} for k, a in sorted(self.accuracy.items())})
         out["metrics"] = {"accuracy": round(self.metrics_accuracy, 3)}
         return out
@@ -94,7 +98,11 @@ def evaluate(records: list[dict], labels: list[dict]) -> Evaluation:
             want, got = gold.get(key) or None, rec.get(key) or None
             ev.acc(key).add(want == got)
             if want != got:
-                where = (evidence.get(key) or evidence.get("submitter") or {}).get("text", "") if key.startswith("submitter") else (evidence.get(key) or {}).get("text", "")
+                where = (
+                    (evidence.get(key) or evidence.get("submitter") or {}).get("text", "")
+                    if key.startswith("submitter")
+                    else (evidence.get(key) or {}).get("text", "")
+                )
                 ev.misses.append(f"[{key}] {name}: 应为 {want}，实为 {got}（依据：{where[:60]}）")
         for key in ("activity_types", "activity_dates"):
             want, got = set(gold.get(key) or ()), set(rec.get(key) or ())
@@ -112,7 +120,9 @@ def evaluate(records: list[dict], labels: list[dict]) -> Evaluation:
             ev.acc(f"metrics.{metric}").add(ok)
             if not ok:
                 where = (evidence.get("metrics", {}).get(metric) or {}).get("text", "")
-                ev.misses.append(f"[metrics.{metric}] {name}: 应为 {want_m.get(metric)}，实为 {got_m.get(metric)}（依据：{where[:70]}）")
+                ev.misses.append(
+                    f"[metrics.{metric}] {name}: 应为 {want_m.get(metric)}，实为 {got_m.get(metric)}（依据：{where[:70]}）"
+                )
     return ev
 
 

@@ -110,8 +110,16 @@ class FileReader:
             data = item.path.read_bytes()
         except OSError as e:
             log.warning("cannot read %s: %s", item.rel, e)
-            return [Record(file=item.rel, sha256="", format="unknown", status=Status.FAILED,
-                           error=f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限", arrived=item.arrived)]
+            return [
+                Record(
+                    file=item.rel,
+                    sha256="",
+                    format="unknown",
+                    status=Status.FAILED,
+                    error=f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限",
+                    arrived=item.arrived,
+                )
+            ]
         return self.read_bytes(data, item.rel, item.arrived)
 
     def read_bytes(self, data: bytes, rel: str, arrived: str | None, depth: int = 0) -> list[Record]:
@@ -131,16 +139,18 @@ class FileReader:
             return [self._bare(source, e.status, e.message)]
         except MemoryError:  # the worker's hard memory limit (pipeline.workers) or the machine's
             return [self._bare(source, Status.FAILED, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))]
-        except Exception as e:  # noqa: BLE001 — a reader bug must cost one file, not the night
+        except Exception as e:
             log.exception("unexpected error reading %s", rel)
             message = f"读取时出现意外错误（{type(e).__name__}）；请人工查看此文件，并把它转给技术人员排查"
             return [self._bare(source, Status.FAILED, message)]
         record = record_from_document(doc)
         try:
             return [self.extract(doc, record)]
-        except Exception as e:  # noqa: BLE001 — the file was read; an extraction bug must not lose it
+        except Exception as e:
             log.exception("unexpected error extracting %s", rel)
-            record.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件，并把它转给技术人员排查"
+            record.error = (
+                f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件，并把它转给技术人员排查"
+            )
             return [record]
 
     def _archive(self, data: bytes, source: Source, depth: int) -> list[Record]:
@@ -169,11 +179,21 @@ class FileReader:
         archive.members = members
         return [archive, *records]
 
-    def _member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str,
-                arrived: str | None, depth: int) -> list[Record]:
+    def _member(
+        self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str, arrived: str | None, depth: int
+    ) -> list[Record]:
         def failed(message: str) -> list[Record]:
-            return [Record(file=rel, sha256="", format="unknown",
-                           status=Status.FAILED, error=message, size=info.file_size, arrived=arrived)]
+            return [
+                Record(
+                    file=rel,
+                    sha256="",
+                    format="unknown",
+                    status=Status.FAILED,
+                    error=message,
+                    size=info.file_size,
+                    arrived=arrived,
+                )
+            ]
 
         if not _safe_member(name):
             return failed(errors.UNSAFE_MEMBER)
@@ -193,13 +213,27 @@ class FileReader:
 
     def _too_large(self, rel: str, size: int, arrived: str | None, source: Source | None = None) -> Record:
         message = errors.TOO_LARGE.format(size=_human(size), limit=_human(self.limits.max_file_bytes))
-        return Record(file=rel, sha256=source.sha256 if source else "", format=source.format if source else "unknown",
-                      status=Status.FAILED, error=message, size=size, arrived=arrived)
+        return Record(
+            file=rel,
+            sha256=source.sha256 if source else "",
+            format=source.format if source else "unknown",
+            status=Status.FAILED,
+            error=message,
+            size=size,
+            arrived=arrived,
+        )
 
     @staticmethod
     def _bare(source: Source, status: Status, error: str | None = None) -> Record:
-        return Record(file=source.path, sha256=source.sha256, format=source.format, status=status,
-                      error=error, size=source.size, arrived=source.arrived)
+        return Record(
+            file=source.path,
+            sha256=source.sha256,
+            format=source.format,
+            status=status,
+            error=error,
+            size=source.size,
+            arrived=source.arrived,
+        )
 
 
 def _unique(rel: str, taken: list[str]) -> str:
@@ -239,8 +273,13 @@ def _safe_member(name: str) -> bool:
 def _skipped_member(name: str) -> bool:
     parts = PurePosixPath(name).parts
     base = parts[-1].lower() if parts else ""
-    return (not parts or parts[0] == "__MACOSX" or base in _IGNORED_NAMES
-            or base.startswith(("._", "~$")) or name.endswith("/"))
+    return (
+        not parts
+        or parts[0] == "__MACOSX"
+        or base in _IGNORED_NAMES
+        or base.startswith(("._", "~$"))
+        or name.endswith("/")
+    )
 
 
 def mark_duplicates(records: Iterable[Record]) -> list[Record]:
@@ -254,9 +293,16 @@ def mark_duplicates(records: Iterable[Record]) -> list[Record]:
     for rec in records:
         original = first.get(rec.sha256)
         if rec.sha256 and original is not None and original is not rec:
-            rec = Record(file=rec.file, sha256=rec.sha256, format=rec.format, status=Status.DUPLICATE,
-                         size=rec.size, arrived=rec.arrived, duplicate_of=original.file,
-                         error=f"与“{original.file}”内容完全相同，不重复统计")
+            rec = Record(
+                file=rec.file,
+                sha256=rec.sha256,
+                format=rec.format,
+                status=Status.DUPLICATE,
+                size=rec.size,
+                arrived=rec.arrived,
+                duplicate_of=original.file,
+                error=f"与“{original.file}”内容完全相同，不重复统计",
+            )
         out.append(rec)
     return out
 

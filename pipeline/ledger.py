@@ -83,7 +83,7 @@ class Ledger:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -92,7 +92,9 @@ class Ledger:
     def _versions(self, where: str, args: Sequence = ()) -> list[Version]:
         rows = self.db.execute(
             "SELECT path, sha256, size, mtime, state, pipeline_version, campaign_digest, records, first_seen, last_seen"
-            f" FROM file_versions WHERE {where}", args)
+            f" FROM file_versions WHERE {where}",
+            args,
+        )
         return [Version(*row[:7], json.loads(row[7]), row[8], row[9]) for row in rows]
 
     def current(self) -> dict[str, Version]:
@@ -107,24 +109,36 @@ class Ledger:
     def withdrawn(self) -> list[Version]:
         return self._versions("state = 'withdrawn'")
 
-    def record_run(self, seen: Iterable[tuple[str, str, int, float, list[Record]]], pipeline_version: str,
-                   campaign_digest: str, now: datetime | None = None) -> list[str]:
+    def record_run(
+        self,
+        seen: Iterable[tuple[str, str, int, float, list[Record]]],
+        pipeline_version: str,
+        campaign_digest: str,
+        now: datetime | None = None,
+    ) -> list[str]:
         """Store this run's view of the inbox; return the paths that disappeared since the last run."""
         stamp = (now or datetime.now()).isoformat(timespec="seconds")
         seen = list(seen)
         present = {path for path, *_ in seen}
-        unchanged = set(self.db.execute(
-            "SELECT path, sha256 FROM file_versions WHERE state = 'current' AND pipeline_version = ? AND campaign_digest = ?",
-            (pipeline_version, campaign_digest)))
+        unchanged = set(
+            self.db.execute(
+                "SELECT path, sha256 FROM file_versions WHERE state = 'current' AND pipeline_version = ? AND campaign_digest = ?",
+                (pipeline_version, campaign_digest),
+            )
+        )
         with self.db:
             for path, sha, size, mtime, records in seen:
                 if (path, sha) in unchanged:  # seen before as it is: only the sighting is news
-                    self.db.execute("UPDATE file_versions SET last_seen = ?, size = ?, mtime = ? WHERE path = ? AND sha256 = ?",
-                                    (stamp, size, mtime, path, sha))
+                    self.db.execute(
+                        "UPDATE file_versions SET last_seen = ?, size = ?, mtime = ? WHERE path = ? AND sha256 = ?",
+                        (stamp, size, mtime, path, sha),
+                    )
                     continue
                 own = records[0] if records else None
-                self.db.execute("UPDATE file_versions SET state = 'replaced' WHERE path = ? AND sha256 != ? AND state = 'current'",
-                                (path, sha))
+                self.db.execute(
+                    "UPDATE file_versions SET state = 'replaced' WHERE path = ? AND sha256 != ? AND state = 'current'",
+                    (path, sha),
+                )
                 self.db.execute(
                     """INSERT INTO file_versions (path, sha256, size, mtime, first_seen, last_seen, state, status,
                                                   pipeline_version, campaign_digest, records)
@@ -133,12 +147,25 @@ class Ledger:
                            last_seen = excluded.last_seen, state = 'current', status = excluded.status,
                            pipeline_version = excluded.pipeline_version, campaign_digest = excluded.campaign_digest,
                            records = excluded.records""",
-                    (path, sha, size, mtime, stamp, stamp, str(own.status) if own else "failed",
-                     pipeline_version, campaign_digest, json.dumps([r.to_dict() for r in records], ensure_ascii=False)))
+                    (
+                        path,
+                        sha,
+                        size,
+                        mtime,
+                        stamp,
+                        stamp,
+                        str(own.status) if own else "failed",
+                        pipeline_version,
+                        campaign_digest,
+                        json.dumps([r.to_dict() for r in records], ensure_ascii=False),
+                    ),
+                )
             current = [p for (p,) in self.db.execute("SELECT path FROM file_versions WHERE state = 'current'")]
             gone = [p for p in current if p not in present]
-            self.db.executemany("UPDATE file_versions SET state = 'withdrawn' WHERE path = ? AND state = 'current'",
-                                [(p,) for p in gone])
+            self.db.executemany(
+                "UPDATE file_versions SET state = 'withdrawn' WHERE path = ? AND state = 'current'",
+                [(p,) for p in gone],
+            )
         return gone
 
     def reviews(self) -> dict[str, dict[str, str]]:
@@ -152,15 +179,18 @@ class Ledger:
                     self.db.execute(
                         "INSERT INTO reviews (sha256, review, updated) VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE "
                         "SET review = excluded.review, updated = excluded.updated WHERE review != excluded.review",
-                        (sha, json.dumps(review, ensure_ascii=False, sort_keys=True), stamp))
+                        (sha, json.dumps(review, ensure_ascii=False, sort_keys=True), stamp),
+                    )
                 else:
                     self.db.execute("DELETE FROM reviews WHERE sha256 = ?", (sha,))
 
     def output_written(self, name: str, sha256: str) -> None:
         with self.db:
-            self.db.execute("INSERT INTO outputs (name, sha256, written) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
-                            "SET sha256 = excluded.sha256, written = excluded.written",
-                            (name, sha256, datetime.now().isoformat(timespec="seconds")))
+            self.db.execute(
+                "INSERT INTO outputs (name, sha256, written) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
+                "SET sha256 = excluded.sha256, written = excluded.written",
+                (name, sha256, datetime.now().isoformat(timespec="seconds")),
+            )
 
     def output_sha256(self, name: str) -> str | None:
         row = self.db.execute("SELECT sha256 FROM outputs WHERE name = ?", (name,)).fetchone()
@@ -168,16 +198,21 @@ class Ledger:
 
     def start_run(self) -> int:
         with self.db:
-            return self.db.execute("INSERT INTO runs (started) VALUES (?)",
-                                   (datetime.now().isoformat(timespec="seconds"),)).lastrowid
+            return self.db.execute(
+                "INSERT INTO runs (started) VALUES (?)", (datetime.now().isoformat(timespec="seconds"),)
+            ).lastrowid
 
     def finish_run(self, run_id: int, report: dict) -> None:
         with self.db:
-            self.db.execute("UPDATE runs SET finished = ?, report = ? WHERE id = ?",
-                            (datetime.now().isoformat(timespec="seconds"), json.dumps(report, ensure_ascii=False), run_id))
+            self.db.execute(
+                "UPDATE runs SET finished = ?, report = ? WHERE id = ?",
+                (datetime.now().isoformat(timespec="seconds"), json.dumps(report, ensure_ascii=False), run_id),
+            )
 
     def last_run(self) -> dict | None:
-        row = self.db.execute("SELECT started, finished, report FROM runs WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+        row = self.db.execute(
+            "SELECT started, finished, report FROM runs WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         if not row:
             return None
         return {"started": row[0], "finished": row[1], "report": json.loads(row[2] or "{}")}

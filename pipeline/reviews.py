@@ -79,7 +79,10 @@ def _review_rows(ws):
     for row in rows:
         key = row[key_col] if key_col < len(row) else None
         if key:
-            yield key, {name: "" if i >= len(row) or row[i] is None else str(row[i]).strip() for i, name in cols.items()}
+            yield (
+                key,
+                {name: "" if i >= len(row) or row[i] is None else str(row[i]).strip() for i, name in cols.items()},
+            )
 
 
 def attach(records: list[Record], reviews: dict[str, dict[str, str]]) -> None:
@@ -110,7 +113,9 @@ def corrected(record: Record, campaign: Campaign) -> Record:
     if name := review.get("submitter"):
         entry = next((r for r in campaign.roster if name in r.names), None)
         rec.submitter = entry.name if entry else name
-        rec.submitter_kind = "regulator" if entry else (rec.submitter_kind if rec.submitter_kind != "regulator" else "unknown")
+        rec.submitter_kind = (
+            "regulator" if entry else (rec.submitter_kind if rec.submitter_kind != "regulator" else "unknown")
+        )
     if kind := KIND_WORDS.get(review.get("doc_kind", "")):
         rec.doc_kind = kind
     if types := review.get("activity_types"):

@@ -62,8 +62,8 @@ def _repath(records: list[dict], old: str, new: str) -> list[Record]:
     for data in records:
         rec = record_from_dict(data)
         if rec.file == old or rec.file.startswith(old + "/"):
-            rec.file = new + rec.file[len(old):]
-        rec.members = [new + m[len(old):] for m in rec.members] if rec.members else rec.members
+            rec.file = new + rec.file[len(old) :]
+        rec.members = [new + m[len(old) :] for m in rec.members] if rec.members else rec.members
         out.append(rec)
     return out
 
@@ -95,8 +95,16 @@ def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> 
         seen = current.get(item.rel)
         fresh = seen is not None and seen.pipeline_version == __version__ and seen.campaign_digest == campaign.digest
         if fresh and seen.size == item.size and seen.mtime == item.mtime:
-            plan.reused.append(FileResult(item.rel, seen.sha256, item.size, item.mtime,
-                                          [record_from_dict(d) for d in seen.records], reused=True))
+            plan.reused.append(
+                FileResult(
+                    item.rel,
+                    seen.sha256,
+                    item.size,
+                    item.mtime,
+                    [record_from_dict(d) for d in seen.records],
+                    reused=True,
+                )
+            )
             continue
         if known is None:
             known = ledger.by_content(__version__, campaign.digest)
@@ -106,15 +114,19 @@ def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> 
             sha = ""
         version = known.get(sha) if sha else None
         if version is not None:  # same bytes already read: renamed, re-sent, or touched
-            plan.reused.append(FileResult(item.rel, sha, item.size, item.mtime,
-                                          _repath(version.records, version.path, item.rel), reused=True))
+            plan.reused.append(
+                FileResult(
+                    item.rel, sha, item.size, item.mtime, _repath(version.records, version.path, item.rel), reused=True
+                )
+            )
         else:
             plan.to_read.append(item)
     return plan
 
 
-def read_inbox_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits(),
-                     pool: ReadPool | None = None) -> list[FileResult]:
+def read_inbox_files(
+    items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits(), pool: ReadPool | None = None
+) -> list[FileResult]:
     """Read and extract a batch of inbox files: in worker processes with the time and memory
     limits when a pool is given, else in this process (library use, Dask workers)."""
     if pool is not None:
@@ -122,8 +134,9 @@ def read_inbox_files(items: Sequence[InboxFile], campaign: Campaign, limits: Lim
     else:
         reader = FileReader(limits=limits, extract=Extractor(campaign))
         found = [reader.read(item) for item in items]
-    return [FileResult(item.rel, records[0].sha256, item.size, item.mtime, records)
-            for item, records in zip(items, found)]
+    return [
+        FileResult(item.rel, records[0].sha256, item.size, item.mtime, records) for item, records in zip(items, found)
+    ]
 
 
 def read_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = Limits()) -> list[Record]:
@@ -133,12 +146,14 @@ def read_files(items: Sequence[InboxFile], campaign: Campaign, limits: Limits = 
 def record_in_ledger(results: Sequence[FileResult], out_dir: Path, campaign: Campaign) -> list[str]:
     """Store what this run saw; return the paths withdrawn from the inbox since the last run."""
     with Ledger(out_dir / LEDGER_FILE) as ledger:
-        return ledger.record_run(((r.rel, r.sha256, r.size, r.mtime, r.records) for r in results),
-                                 __version__, campaign.digest)
+        return ledger.record_run(
+            ((r.rel, r.sha256, r.size, r.mtime, r.records) for r in results), __version__, campaign.digest
+        )
 
 
-def merge(batches: Sequence[Sequence[Record]], reviews: dict | None = None,
-          campaign: Campaign | None = None) -> list[Record]:
+def merge(
+    batches: Sequence[Sequence[Record]], reviews: dict | None = None, campaign: Campaign | None = None
+) -> list[Record]:
     """Put the workers' records together and settle what only the whole inbox shows:
     duplicates, the reviewers' columns, and which versions supersede which."""
     records = sorted(mark_duplicates(r for batch in batches for r in batch), key=lambda r: r.file)
@@ -163,8 +178,14 @@ def previous_reviews(out_dir: Path) -> dict:
         return harvest(digest, stored)
 
 
-def write_outputs(records: Sequence[Record], out_dir: Path, started: float, inbox: Path,
-                  campaign: Campaign | None = None, activity: dict | None = None) -> dict:
+def write_outputs(
+    records: Sequence[Record],
+    out_dir: Path,
+    started: float,
+    inbox: Path,
+    campaign: Campaign | None = None,
+    activity: dict | None = None,
+) -> dict:
     """Write records.jsonl, the digest, the shortlist and the run report; keep the reviews."""
     campaign = campaign or load_campaign()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -175,7 +196,8 @@ def write_outputs(records: Sequence[Record], out_dir: Path, started: float, inbo
     cases = rank_cases(effective, campaign)
     now = datetime.now()
     digest_path, digest_note, digest_sha = write_digest_safely(
-        DigestInput(records, effective, cases, campaign, now, inbox), out_dir)
+        DigestInput(records, effective, cases, campaign, now, inbox), out_dir
+    )
     if digest_path.name == DIGEST_FILE:
         with Ledger(out_dir / LEDGER_FILE) as ledger:
             ledger.output_written(DIGEST_FILE, digest_sha)
@@ -211,8 +233,9 @@ def run_report(records: Sequence[Record], started: float, inbox: Path, activity:
     }
 
 
-def run(inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Limits = Limits(),
-        workers: int = 0) -> dict:
+def run(
+    inbox: Path, out_dir: Path, campaign: Campaign | None = None, limits: Limits = Limits(), workers: int = 0
+) -> dict:
     """The whole run without Prefect (library use and tests): files are read in this
     process, or by `workers` worker processes with the time and memory limits."""
     with run_lock(out_dir):
@@ -227,7 +250,10 @@ def _run(inbox: Path, out_dir: Path, campaign: Campaign, limits: Limits, workers
         results = plan.reused + read_inbox_files(plan.to_read, campaign, limits, pool)
     withdrawn = record_in_ledger(results, out_dir, campaign)
     records = merge([r.records for r in results], previous_reviews(out_dir), campaign)
-    activity = {"new": sum(len(r.records) for r in results if not r.reused),
-                "unchanged": sum(len(r.records) for r in results if r.reused),
-                "waiting": plan.waiting, "withdrawn": withdrawn}
+    activity = {
+        "new": sum(len(r.records) for r in results if not r.reused),
+        "unchanged": sum(len(r.records) for r in results if r.reused),
+        "waiting": plan.waiting,
+        "withdrawn": withdrawn,
+    }
     return write_outputs(records, out_dir, started, inbox, campaign, activity)

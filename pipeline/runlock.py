@@ -18,7 +18,7 @@ except ImportError:  # Windows
     fcntl = None
     import msvcrt
 
-from pipeline.outputs.atomic import remove_stale_temporaries  # noqa: E402
+from pipeline.outputs.atomic import remove_stale_temporaries
 
 LOCK_FILE = ".digest-run.lock"
 
@@ -47,8 +47,10 @@ def run_lock(out_dir: Path) -> Iterator[None]:
         if not _try_lock(fh):
             fh.seek(0)
             holder = fh.read().strip() or "未知进程"
-            raise RunLocked(f"另一次运行正在写入 {out_dir}（{holder}）；请等它结束后再运行。"
-                            "如确认没有其他运行，可直接重试：锁会随进程结束自动释放")
+            raise RunLocked(
+                f"另一次运行正在写入 {out_dir}（{holder}）；请等它结束后再运行。"
+                "如确认没有其他运行，可直接重试：锁会随进程结束自动释放"
+            )
         fh.seek(0)
         fh.truncate()
         fh.write(f"进程 {os.getpid()}，开始于 {datetime.now():%Y-%m-%d %H:%M:%S}")

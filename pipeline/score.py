@@ -45,7 +45,7 @@ class Case:
 
 
 def metric_phrase(record: Record, name: str) -> str:
-    """"参与2万余人次": the number as written, 余 where the report said 余/多/近/约."""
+    """ "参与2万余人次": the number as written, 余 where the report said 余/多/近/约."""
     label, unit = METRIC_LABELS[name]
     value = record.metrics[name]
     approx = "余" if name in record.metrics_approximate else ""
@@ -57,20 +57,39 @@ def score_case(record: Record, campaign: Campaign) -> Case:
     w = campaign.scoring
     parts: list[ScorePart] = []
     types = record.activity_types
-    parts.append(ScorePart("活动类型", w.get("distinct_types", 0) * min(len(types), 6),
-                           f"开展了{len(types)}类活动（{'、'.join(types)}）" if types else ""))
+    parts.append(
+        ScorePart(
+            "活动类型",
+            w.get("distinct_types", 0) * min(len(types), 6),
+            f"开展了{len(types)}类活动（{'、'.join(types)}）" if types else "",
+        )
+    )
     innovation = list((record.signals or {}).get("innovation", {}))
-    parts.append(ScorePart("创新做法", w.get("innovation", 0) * min(len(innovation), 4),
-                           f"有创新做法（{'、'.join(innovation[:4])}）" if innovation else ""))
+    parts.append(
+        ScorePart(
+            "创新做法",
+            w.get("innovation", 0) * min(len(innovation), 4),
+            f"有创新做法（{'、'.join(innovation[:4])}）" if innovation else "",
+        )
+    )
     metrics = [n for n in METRIC_LABELS if n in record.metrics]
-    parts.append(ScorePart("量化成效", w.get("quantified", 0) * len(metrics),
-                           "成效有数据：" + "，".join(metric_phrase(record, n) for n in metrics) if metrics else ""))
+    parts.append(
+        ScorePart(
+            "量化成效",
+            w.get("quantified", 0) * len(metrics),
+            "成效有数据：" + "，".join(metric_phrase(record, n) for n in metrics) if metrics else "",
+        )
+    )
     media = "media_reports" in record.metrics or "媒体传播" in types
-    parts.append(ScorePart("媒体传播", w.get("media", 0) if media else 0.0,
-                           "借助媒体扩大了影响" if media else ""))
+    parts.append(ScorePart("媒体传播", w.get("media", 0) if media else 0.0, "借助媒体扩大了影响" if media else ""))
     theme = list((record.signals or {}).get("theme", {}))
-    parts.append(ScorePart("紧扣主题", w.get("theme", 0) * min(len(theme), 3),
-                           f"紧扣年度主题（{'、'.join(theme[:3])}）" if theme else ""))
+    parts.append(
+        ScorePart(
+            "紧扣主题",
+            w.get("theme", 0) * min(len(theme), 3),
+            f"紧扣年度主题（{'、'.join(theme[:3])}）" if theme else "",
+        )
+    )
     parts.append(_substance(record, campaign))
     return Case(record, parts)
 

@@ -19,13 +19,18 @@ def ledger_status(out_dir: Path) -> str:
         reviews = ledger.reviews()
         last = ledger.last_run()
     counts = Counter(str(v.records[0].get("status")) for v in current.values() if v.records)
-    lines = [f"台账：{path}",
-             f"收件箱当前文件 {len(current)} 个：" + "，".join(f"{STATUS_WORDS.get(k, k)} {n}" for k, n in sorted(counts.items())),
-             f"已移除的文件 {len(withdrawn)} 个；有审核意见的文件 {len(reviews)} 个"]
+    lines = [
+        f"台账：{path}",
+        f"收件箱当前文件 {len(current)} 个："
+        + "，".join(f"{STATUS_WORDS.get(k, k)} {n}" for k, n in sorted(counts.items())),
+        f"已移除的文件 {len(withdrawn)} 个；有审核意见的文件 {len(reviews)} 个",
+    ]
     if last:
         report = last["report"]
-        lines.append(f"上次运行：{last['started']} 至 {last['finished']}，文件 {report.get('files', '?')} 个，"
-                     f"新读取 {report.get('new', '?')} 个，需要人工处理 {len(report.get('needs_person', []))} 个")
+        lines.append(
+            f"上次运行：{last['started']} 至 {last['finished']}，文件 {report.get('files', '?')} 个，"
+            f"新读取 {report.get('new', '?')} 个，需要人工处理 {len(report.get('needs_person', []))} 个"
+        )
     else:
         lines.append("尚无完成的运行")
     return "\n".join(lines)

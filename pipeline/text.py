@@ -17,9 +17,22 @@ _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】—…·�
 _FULLWIDTH_ASCII = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # digits
 _FULLWIDTH_ASCII.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # A-Z
 _FULLWIDTH_ASCII.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # a-z
-_FULLWIDTH_ASCII.update({ord("％"): "%", ord("＋"): "+", ord("－"): "-", ord("．"): ".",
-                         ord("／"): "/", ord("＝"): "=", ord("＠"): "@", ord("＃"): "#",
-                         ord("＆"): "&", ord("＜"): "<", ord("＞"): ">", ord("～"): "~"})
+_FULLWIDTH_ASCII.update(
+    {
+        ord("％"): "%",
+        ord("＋"): "+",
+        ord("－"): "-",
+        ord("．"): ".",
+        ord("／"): "/",
+        ord("＝"): "=",
+        ord("＠"): "@",
+        ord("＃"): "#",
+        ord("＆"): "&",
+        ord("＜"): "<",
+        ord("＞"): ">",
+        ord("～"): "~",
+    }
+)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _WIDE_GAP = re.compile(r"\t|\u3000+| {2,}")
 _SPACES = re.compile(r"[ \u00a0\u2002-\u200a\u202f\u205f]+")

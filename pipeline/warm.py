@@ -14,5 +14,5 @@ try:
     from pipeline.extract.tokens import tokenizer
 
     tokenizer(load_campaign())
-except Exception:  # noqa: BLE001 — a bad campaign file is reported by the run itself, in Chinese
+except Exception:
     logging.getLogger(__name__).debug("jieba not preloaded", exc_info=True)

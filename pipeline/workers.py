@@ -104,7 +104,7 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
 
                 scans.clear()
                 scans[key] = pypdfium2.PdfDocument(data)
-            conn.send(("page_done", _page(lambda i: ocr.ocr_page(scans[key], i), index)))
+            conn.send(("page_done", _page(lambda i, doc=scans[key]: ocr.ocr_page(doc, i), index)))
             continue
         item = message[1]
         try:
@@ -133,7 +133,7 @@ def _page(recognise, index: int):
     """One page's OCR, or None: a page that cannot be recognised costs that page, not the file."""
     try:
         return recognise(index)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("OCR of page %d failed", index + 1)
         return None
 
@@ -226,8 +226,14 @@ class ReadPool:
     Thread-safe: the flow's tasks submit their batches from several threads at once.
     """
 
-    def __init__(self, workers: int, campaign: Campaign, limits: Limits = Limits(),
-                 factory: ReaderFactory = file_reader, ocr_threads: int | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        campaign: Campaign,
+        limits: Limits = Limits(),
+        factory: ReaderFactory = file_reader,
+        ocr_threads: int | None = None,
+    ) -> None:
         self.size = max(1, workers)
         self.limits = limits
         self._ctx = _context()
@@ -293,7 +299,7 @@ class ReadPool:
         try:
             while self._step():
                 pass
-        except Exception as e:  # noqa: BLE001 — never leave a caller waiting forever
+        except Exception as e:
             log.exception("read pool dispatcher failed")
             with self._lock:
                 jobs = [job for *_, job in self._queue] + [w.job for w in self._workers if w.job]
@@ -341,8 +347,9 @@ class ReadPool:
         """Pages of a scan being shared out first (a started file finishes sooner), then files."""
         for spread in list(self._spreads):
             while spread.pending and spread in self._spreads:
-                worker = next((w for w in self._workers if w.page is None and (w.job is None or w.spread is spread)),
-                              None) or (self._start_worker() if len(self._workers) < self.size else None)
+                worker = next(
+                    (w for w in self._workers if w.page is None and (w.job is None or w.spread is spread)), None
+                ) or (self._start_worker() if len(self._workers) < self.size else None)
                 if worker is None:
                     break
                 if not worker.give_page(spread, spread.pending.popleft(), self.limits.read_seconds):

@@ -39,11 +39,12 @@ import sys
 import tempfile
 import tomllib
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable
 
+import pypdfium2 as pdfium
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import parse_xml
@@ -52,7 +53,6 @@ from docx.shared import Mm, Pt, RGBColor
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, FloatObject, NumberObject
-import pypdfium2 as pdfium
 
 SAMPLES_DIR = Path(__file__).resolve().parent
 DEFAULT_SOURCES = SAMPLES_DIR / "sources"
@@ -67,13 +67,16 @@ INBOX_BUDGET = 8 * 1024 * 1024
 
 FORMATS = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "wps": ".wps", "rtf": ".rtf"}
 # LibreOffice output per target; a .wps from WPS Office is a Word 97 file.
-LIBREOFFICE_TARGETS = {"pdf": ("pdf", ".pdf"), "doc": ("doc:MS Word 97", ".doc"),
-                       "wps": ("doc:MS Word 97", ".doc"), "rtf": ("rtf", ".rtf")}
+LIBREOFFICE_TARGETS = {
+    "pdf": ("pdf", ".pdf"),
+    "doc": ("doc:MS Word 97", ".doc"),
+    "wps": ("doc:MS Word 97", ".doc"),
+    "rtf": ("rtf", ".rtf"),
+}
 SUBMITTER_KINDS = {"regulator", "demo_zone", "institution", "unknown"}
 DOC_KINDS = {"plan", "summary", "other"}
 METRICS = {"participants", "materials", "media_reports", "consultations", "institutions"}
-LABEL_FIELDS = ("submitter", "submitter_kind", "doc_kind", "activity_types",
-                "activity_dates", "doc_date", "metrics")
+LABEL_FIELDS = ("submitter", "submitter_kind", "doc_kind", "activity_types", "activity_dates", "doc_date", "metrics")
 LABELLED_STATUSES = {"ok", "duplicate", "needs_ocr"}
 
 TITLE_FONT = "方正小标宋简体"
@@ -86,6 +89,7 @@ TITLE_PT = 22
 # Sources: parsing and validation
 # --------------------------------------------------------------------------
 
+
 class SourceError(Exception):
     """One or more sources are malformed; the message lists every problem."""
 
@@ -93,6 +97,7 @@ class SourceError(Exception):
 @dataclass(frozen=True)
 class Output:
     """One file a source becomes, and when it reached the office."""
+
     name: str
     format: str
     arrived: datetime
@@ -107,6 +112,7 @@ class Output:
 @dataclass(frozen=True)
 class Layout:
     """The [layout] table: how the document looks, never what it says."""
+
     title_in_textbox: bool = False
     letterhead: str = ""
     header: str = ""
@@ -123,6 +129,7 @@ class Block:
     ``content`` holds the text lines (title lines, list items, one paragraph)
     or, for a table, the rows as tuples of cells.
     """
+
     kind: str
     content: tuple = ()
 
@@ -151,9 +158,17 @@ class Source:
 
 
 # Line prefixes, longest first so "## " is not read as "# ".
-LINE_PREFIXES = [("### ", "heading2"), ("## ", "heading1"), ("# ", "title"),
-                 ("^ ", "center"), ("> ", "right"), ("+c ", "chinese"),
-                 ("+ ", "decimal"), ("* ", "bullet"), ("| ", "row")]
+LINE_PREFIXES = [
+    ("### ", "heading2"),
+    ("## ", "heading1"),
+    ("# ", "title"),
+    ("^ ", "center"),
+    ("> ", "right"),
+    ("+c ", "chinese"),
+    ("+ ", "decimal"),
+    ("* ", "bullet"),
+    ("| ", "row"),
+]
 DIRECTIVES = {"[pagebreak]": "pagebreak", "[image]": "image"}
 # Consecutive lines of these kinds merge into one block (a title, a table, a list).
 GROUPED_KINDS = {"title", "row", "decimal", "chinese", "bullet"}
@@ -206,7 +221,7 @@ def classify_line(line: str) -> tuple[str, str]:
         return "invalid", "a table row starts with '| '"
     for prefix, kind in LINE_PREFIXES:
         if line.startswith(prefix):
-            text = line[len(prefix):].strip()
+            text = line[len(prefix) :].strip()
             return (kind, text) if text else ("invalid", f"empty {kind} line")
     if line.startswith("#"):
         return "invalid", "a title or heading needs '# ', '## ' or '### '"
@@ -218,10 +233,11 @@ def split_front_matter(text: str, where: str) -> tuple[str, list[str], int]:
     lines = text.splitlines()
     fences = [i for i, line in enumerate(lines) if line.strip() == "+++"]
     if len(fences) < 2 or fences[0] != 0:
-        raise SourceError(f"{where}: the file must start with a '+++' line and close the "
-                          "front matter with another '+++' line")
+        raise SourceError(
+            f"{where}: the file must start with a '+++' line and close the front matter with another '+++' line"
+        )
     start, end = fences[0], fences[1]
-    return "\n".join(lines[start + 1:end]), lines[end + 1:], end + 2
+    return "\n".join(lines[start + 1 : end]), lines[end + 1 :], end + 2
 
 
 def parse_arrival(value: object, where: str, problems: list[str]) -> datetime:
@@ -268,8 +284,15 @@ def parse_outputs(meta: dict, layout: Layout, where: str, problems: list[str]) -
     return outputs
 
 
-LAYOUT_TYPES = {"title_in_textbox": bool, "letterhead": str, "header": str,
-                "footer_page_numbers": bool, "font": str, "images": int, "folder": str}
+LAYOUT_TYPES = {
+    "title_in_textbox": bool,
+    "letterhead": str,
+    "header": str,
+    "footer_page_numbers": bool,
+    "font": str,
+    "images": int,
+    "folder": str,
+}
 
 
 def parse_layout(meta: dict, where: str, problems: list[str]) -> Layout:
@@ -280,8 +303,7 @@ def parse_layout(meta: dict, where: str, problems: list[str]) -> Layout:
             problems.append(f"{where} [layout]: {key} must be a {kind.__name__}")
     if isinstance(table.get("images"), int) and not 0 <= table["images"] <= 6:
         problems.append(f"{where} [layout]: images must be between 0 and 6")
-    return Layout(**{k: v for k, v in table.items()
-                     if k in LAYOUT_TYPES and isinstance(v, LAYOUT_TYPES[k])})
+    return Layout(**{k: v for k, v in table.items() if k in LAYOUT_TYPES and isinstance(v, LAYOUT_TYPES[k])})
 
 
 def is_iso_date(value: object) -> bool:
@@ -306,15 +328,14 @@ def validate_label(label: dict, where: str, problems: list[str]) -> None:
     if label.get("doc_kind") not in DOC_KINDS:
         problems.append(f"{at}: doc_kind must be one of {', '.join(sorted(DOC_KINDS))}")
     types = label.get("activity_types", [])
-    if (not isinstance(types, list) or not all(isinstance(t, str) and t for t in types)
-            or len(set(types)) != len(types)):
+    if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types) or len(set(types)) != len(types):
         problems.append(f"{at}: activity_types must be a list of distinct non-empty strings")
     dates = label.get("activity_dates", [])
     if not isinstance(dates, list) or not all(is_iso_date(d) for d in dates):
         problems.append(f"{at}: activity_dates must be a list of YYYY-MM-DD strings")
     doc_date = label.get("doc_date", "")
     if doc_date != "" and not is_iso_date(doc_date):
-        problems.append(f"{at}: doc_date must be YYYY-MM-DD or \"\"")
+        problems.append(f'{at}: doc_date must be YYYY-MM-DD or ""')
     metrics = label.get("metrics", {})
     if not isinstance(metrics, dict):
         problems.append(f"{at}: metrics must be a table")
@@ -376,24 +397,27 @@ def load_sources(directory: Path) -> list[Source]:
 # Look: the layout details that differ between offices
 # --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Look:
     """Small layout choices drawn per source, so the corpus is not forty clones."""
-    margins_mm: tuple[float, float, float, float]   # top, right, bottom, left
-    line_spacing_pt: float | None                    # exact spacing, or None for 1.5 lines
+
+    margins_mm: tuple[float, float, float, float]  # top, right, bottom, left
+    line_spacing_pt: float | None  # exact spacing, or None for 1.5 lines
     heading1_font: str
     heading2_font: str
     heading2_bold: bool
-    heading_styles: bool          # real "Heading n" styles, or direct formatting only
-    closing_indent_chars: int     # right indent of the 落款 lines
-    gb_page_numbers: bool         # odd pages right, even left (GB/T 9704) or centred
+    heading_styles: bool  # real "Heading n" styles, or direct formatting only
+    closing_indent_chars: int  # right indent of the 落款 lines
+    gb_page_numbers: bool  # odd pages right, even left (GB/T 9704) or centred
     picture_width_mm: int
     author: str
 
 
 def choose_look(rng: random.Random) -> Look:
-    margins = rng.choice([(37, 26, 35, 28), (37, 26, 35, 28), (36, 26, 34, 28),
-                          (25.4, 31.8, 25.4, 31.8), (30, 25, 30, 28)])
+    margins = rng.choice(
+        [(37, 26, 35, 28), (37, 26, 35, 28), (36, 26, 34, 28), (25.4, 31.8, 25.4, 31.8), (30, 25, 30, 28)]
+    )
     return Look(
         margins_mm=margins,
         line_spacing_pt=rng.choice([28, 28.9, 29, 30, None]),
@@ -430,7 +454,7 @@ def make_photo(rng: random.Random, size: tuple[int, int]) -> Image.Image:
             grey = int(150 - 50 * t)
             colour = (grey, grey - 5, grey - 12)
         draw.line([(0, y), (width, y)], fill=colour)
-    for _ in range(rng.randint(2, 4)):   # buildings behind the stage
+    for _ in range(rng.randint(2, 4)):  # buildings behind the stage
         x = rng.randint(-20, width - 40)
         w, h = rng.randint(60, 160), rng.randint(40, horizon - 10)
         shade = rng.randint(150, 210)
@@ -439,9 +463,14 @@ def make_photo(rng: random.Random, size: tuple[int, int]) -> Image.Image:
     draw.rectangle(banner, fill=(rng.randint(180, 210), 20, 25))
     if BANNER_FONT.exists():
         font = ImageFont.truetype(str(BANNER_FONT), max(10, (banner[3] - banner[1]) * 2 // 3))
-        draw.text(((banner[0] + banner[2]) // 2, (banner[1] + banner[3]) // 2),
-                  "2018年世界认可日", font=font, fill=(255, 235, 120), anchor="mm")
-    for _ in range(rng.randint(18, 32)):   # the crowd
+        draw.text(
+            ((banner[0] + banner[2]) // 2, (banner[1] + banner[3]) // 2),
+            "2018年世界认可日",
+            font=font,
+            fill=(255, 235, 120),
+            anchor="mm",
+        )
+    for _ in range(rng.randint(18, 32)):  # the crowd
         x, y = rng.randint(0, width), rng.randint(horizon + 5, height + 20)
         scale = 0.5 + (y - horizon) / (height - horizon + 1)
         body = rng.choice([(40, 50, 90), (200, 200, 205), (30, 30, 35), (180, 40, 40), (60, 110, 160)])
@@ -470,6 +499,7 @@ def photo_bytes(rng: random.Random, size: tuple[int, int], fmt: str) -> bytes:
 # DOCX rendering
 # --------------------------------------------------------------------------
 
+
 def set_run_fonts(element, east_asia: str, latin: str = LATIN_FONT) -> None:
     """Name the East Asian font explicitly: without w:eastAsia Word falls back to the theme font."""
     fonts = element.get_or_add_rPr().get_or_add_rFonts()
@@ -490,8 +520,10 @@ def indent_first_line(paragraph, chars: int = 2) -> None:
 def add_border(paragraph, side: str, colour: str, size_eighths: int) -> None:
     """A rule under the letterhead or header line, drawn as a paragraph border."""
     p_pr = paragraph._p.get_or_add_pPr()
-    borders = parse_xml(f'<w:pBdr {nsdecls("w")}><w:{side} w:val="single" w:sz="{size_eighths}" '
-                        f'w:space="4" w:color="{colour}"/></w:pBdr>')
+    borders = parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:{side} w:val="single" w:sz="{size_eighths}" '
+        f'w:space="4" w:color="{colour}"/></w:pBdr>'
+    )
     p_pr.insert_element_before(borders, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
 
 
@@ -520,8 +552,10 @@ def setup_styles(document, layout: Layout, look: Look) -> None:
     for old in r_pr.findall(qn("w:lang")):
         r_pr.remove(old)
     r_pr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US" w:eastAsia="zh-CN"/>'))
-    for name, font, bold in (("Heading 1", look.heading1_font, False),
-                             ("Heading 2", look.heading2_font, look.heading2_bold)):
+    for name, font, bold in (
+        ("Heading 1", look.heading1_font, False),
+        ("Heading 2", look.heading2_font, look.heading2_bold),
+    ):
         style = document.styles[name]
         style.font.size = Pt(BODY_PT)
         style.font.bold = bold
@@ -539,9 +573,12 @@ class ListNumbering:
     Readers must see the number the way Word stores it (in numbering.xml, not in
     the text), so "1." and "一、" are generated by Word, LibreOffice and WPS.
     """
-    LEVELS = {"decimal": ("decimal", "%1.", "nothing"),
-              "chinese": ("chineseCounting", "%1、", "nothing"),
-              "bullet": ("bullet", "●", "space")}
+
+    LEVELS = {
+        "decimal": ("decimal", "%1.", "nothing"),
+        "chinese": ("chineseCounting", "%1、", "nothing"),
+        "bullet": ("bullet", "●", "space"),
+    }
 
     def __init__(self, document):
         self.numbering = document.part.numbering_part.element
@@ -561,7 +598,8 @@ class ListNumbering:
                 f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{num_fmt}"/>'
                 f'<w:suff w:val="{suffix}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
                 f'<w:pPr><w:ind w:left="0" w:firstLineChars="200" w:firstLine="{2 * BODY_PT * 20}"/></w:pPr>'
-                '</w:lvl></w:abstractNum>')
+                "</w:lvl></w:abstractNum>"
+            )
             # The schema wants every abstractNum before the first num.
             first_num = self.numbering.find(qn("w:num"))
             if first_num is None:
@@ -574,9 +612,12 @@ class ListNumbering:
     def new_list(self, kind: str) -> int:
         """Return a numId whose numbering starts again at 1."""
         num_id = self._next_id("w:num", "w:numId")
-        self.numbering.append(parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{self._abstract(kind)}"/>'
-            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+        self.numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{self._abstract(kind)}"/>'
+                '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            )
+        )
         return num_id
 
 
@@ -633,16 +674,19 @@ TEXTBOX_XML = """
 </w:r>
 """
 
-TEXTBOX_NAMESPACES = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    "v": "urn:schemas-microsoft-com:vml",
-    "o": "urn:schemas-microsoft-com:office:office",
-    "w10": "urn:schemas-microsoft-com:office:word",
-}.items())
+TEXTBOX_NAMESPACES = " ".join(
+    f'xmlns:{prefix}="{uri}"'
+    for prefix, uri in {
+        "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+        "v": "urn:schemas-microsoft-com:vml",
+        "o": "urn:schemas-microsoft-com:office:office",
+        "w10": "urn:schemas-microsoft-com:office:word",
+    }.items()
+)
 EMU_PER_PT = 12700
 TITLE_LINE_PT = 35
 
@@ -666,10 +710,18 @@ class DocxRenderer:
         setup_page(section, look)
         setup_styles(self.document, source.layout, look)
         self.handlers: dict[str, Callable[[Block], None]] = {
-            "title": self.add_title, "heading1": self.add_heading, "heading2": self.add_heading,
-            "center": self.add_aligned, "right": self.add_aligned, "para": self.add_body_paragraph,
-            "table": self.add_table, "decimal": self.add_list, "chinese": self.add_list,
-            "bullet": self.add_list, "pagebreak": self.add_page_break, "image": self.add_picture,
+            "title": self.add_title,
+            "heading1": self.add_heading,
+            "heading2": self.add_heading,
+            "center": self.add_aligned,
+            "right": self.add_aligned,
+            "para": self.add_body_paragraph,
+            "table": self.add_table,
+            "decimal": self.add_list,
+            "chinese": self.add_list,
+            "bullet": self.add_list,
+            "pagebreak": self.add_page_break,
+            "image": self.add_picture,
         }
 
     def render(self) -> Document:
@@ -705,7 +757,7 @@ class DocxRenderer:
         if self.source.layout.title_in_textbox and self.titles_done == 0:
             self.move_into_textbox(paragraphs)
         self.titles_done += 1
-        self.paragraph()   # the blank line between title and body
+        self.paragraph()  # the blank line between title and body
 
     def move_into_textbox(self, paragraphs: list) -> None:
         """Wrap the title in a floating text box, written the way Word 2010+ writes one.
@@ -717,10 +769,17 @@ class DocxRenderer:
         lines = sum(math.ceil(text_width_in_chars(p.text) / chars_per_line) for p in paragraphs)
         width_pt, height_pt = self.text_width_pt, lines * TITLE_LINE_PT + 12
         shape_id = self.document.part.next_id
-        run = parse_xml(TEXTBOX_XML.format(
-            ns=TEXTBOX_NAMESPACES, shape_id=shape_id,
-            spid=1025 + shape_id, cx=int(width_pt * EMU_PER_PT), cy=int(height_pt * EMU_PER_PT),
-            w_pt=f"{width_pt:.1f}", h_pt=f"{height_pt:.1f}"))
+        run = parse_xml(
+            TEXTBOX_XML.format(
+                ns=TEXTBOX_NAMESPACES,
+                shape_id=shape_id,
+                spid=1025 + shape_id,
+                cx=int(width_pt * EMU_PER_PT),
+                cy=int(height_pt * EMU_PER_PT),
+                w_pt=f"{width_pt:.1f}",
+                h_pt=f"{height_pt:.1f}",
+            )
+        )
         elements = [p._p for p in paragraphs]
         anchor = self.paragraph()
         elements[0].addprevious(anchor._p)
@@ -774,7 +833,7 @@ class DocxRenderer:
                 run.font.size = size
                 run.bold = r == 0
         header = table.rows[0]._tr.get_or_add_trPr()
-        header.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        header.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
 
     def add_page_break(self, block: Block) -> None:
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -820,8 +879,10 @@ class DocxRenderer:
         """'— 1 —' as a PAGE field in 4号 宋体: odd right / even left per GB/T 9704, or centred."""
         section = self.document.sections[0]
         if self.look.gb_page_numbers:
-            placements = [(section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                          (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)]
+            placements = [
+                (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+            ]
         else:
             placements = [(section.footer, WD_ALIGN_PARAGRAPH.CENTER)]
         if self.source.layout.letterhead:
@@ -838,8 +899,15 @@ class DocxRenderer:
             fmt.right_indent = one_char
         elif alignment == WD_ALIGN_PARAGRAPH.LEFT:
             fmt.left_indent = one_char
-        parts = [("text", "— "), ("fld", "begin"), ("instr", " PAGE "), ("fld", "separate"),
-                 ("text", "1"), ("fld", "end"), ("text", " —")]
+        parts = [
+            ("text", "— "),
+            ("fld", "begin"),
+            ("instr", " PAGE "),
+            ("fld", "separate"),
+            ("text", "1"),
+            ("fld", "end"),
+            ("text", " —"),
+        ]
         for kind, value in parts:
             run = paragraph.add_run()
             run.font.size = Pt(14)
@@ -849,8 +917,7 @@ class DocxRenderer:
             elif kind == "fld":
                 run._r.append(parse_xml(f'<w:fldChar {nsdecls("w")} w:fldCharType="{value}"/>'))
             else:
-                run._r.append(parse_xml(
-                    f'<w:instrText {nsdecls("w")} xml:space="preserve">{value}</w:instrText>'))
+                run._r.append(parse_xml(f'<w:instrText {nsdecls("w")} xml:space="preserve">{value}</w:instrText>'))
 
 
 def freeze_zip(data: bytes, when: datetime) -> bytes:
@@ -873,9 +940,10 @@ def render_docx(source: Source, saved: datetime) -> bytes:
     properties = document.core_properties
     properties.author = properties.last_modified_by = look.author
     properties.comments = ""
-    properties.created = (saved - timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))
-                          ).astimezone(timezone.utc).replace(tzinfo=None)
-    properties.modified = saved.astimezone(timezone.utc).replace(tzinfo=None)
+    properties.created = (
+        (saved - timedelta(days=rng.randint(1, 6), minutes=rng.randint(0, 600))).astimezone(UTC).replace(tzinfo=None)
+    )
+    properties.modified = saved.astimezone(UTC).replace(tzinfo=None)
     properties.revision = rng.randint(2, 9)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -888,25 +956,30 @@ def render_docx(source: Source, saved: datetime) -> bytes:
 
 # The GB fonts are rarely installed; map them to the Noto CJK faces of the same
 # kind (Song/FangSong/Kai to serif, Hei to sans) so PDFs look like the office's.
-FONT_SUBSTITUTES = {"Noto Serif CJK SC": ["仿宋_GB2312", "仿宋", "楷体_GB2312", "楷体", "宋体",
-                                          "方正小标宋简体"],
-                    "Noto Sans CJK SC": ["黑体", "方正黑体_GBK"]}
+FONT_SUBSTITUTES = {
+    "Noto Serif CJK SC": ["仿宋_GB2312", "仿宋", "楷体_GB2312", "楷体", "宋体", "方正小标宋简体"],
+    "Noto Sans CJK SC": ["黑体", "方正黑体_GBK"],
+}
 
 
 def fontconfig_file(work: Path) -> Path:
     """A fonts.conf that adds the substitutes on top of the system configuration."""
-    aliases = "".join(f"<alias binding=\"same\"><family>{name}</family><prefer><family>{face}"
-                      f"</family></prefer></alias>\n"
-                      for face, names in FONT_SUBSTITUTES.items() for name in names)
+    aliases = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer><family>{face}</family></prefer></alias>\n'
+        for face, names in FONT_SUBSTITUTES.items()
+        for name in names
+    )
     path = work / "fonts.conf"
-    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
-                    f"{aliases}</fontconfig>\n", encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"{aliases}</fontconfig>\n",
+        encoding="utf-8",
+    )
     return path
 
 
-def libreoffice_convert(files: list[Path], target: str, extension: str, outdir: Path,
-                        work: Path) -> dict[Path, Path]:
+def libreoffice_convert(files: list[Path], target: str, extension: str, outdir: Path, work: Path) -> dict[Path, Path]:
     """Convert many files in ONE soffice run (start-up dominates the cost).
 
     A private profile keeps this run from handing its work to an office
@@ -914,15 +987,25 @@ def libreoffice_convert(files: list[Path], target: str, extension: str, outdir: 
     """
     outdir.mkdir(parents=True, exist_ok=True)
     profile = work / "lo-profile"
-    command = ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore", "--convert-to", target, "--outdir", str(outdir), *map(str, files)]
+    command = [
+        "soffice",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        *map(str, files),
+    ]
     environment = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(work)))
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=environment)
     converted = {f: outdir / (f.stem + extension) for f in files}
     missing = [str(f) for f, out in converted.items() if not out.exists() or out.stat().st_size == 0]
     if result.returncode or missing:
-        raise RuntimeError(f"LibreOffice --convert-to {target} failed for {missing or 'some files'}:\n"
-                           f"{result.stdout}\n{result.stderr}")
+        raise RuntimeError(
+            f"LibreOffice --convert-to {target} failed for {missing or 'some files'}:\n{result.stdout}\n{result.stderr}"
+        )
     return converted
 
 
@@ -930,9 +1013,11 @@ def libreoffice_convert(files: list[Path], target: str, extension: str, outdir: 
 # The inbox and its labels
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class InboxFile:
     """A file in the inbox (or a member of a zip in it) with its gold label."""
+
     file: str
     source: Source | None
     arrived: datetime
@@ -942,8 +1027,13 @@ class InboxFile:
     member: bool = False
 
     def label(self) -> dict:
-        entry = {"file": self.file, "source": self.source.id if self.source else None,
-                 "arrived": self.arrived.isoformat(), "format": self.format, "status": self.status}
+        entry = {
+            "file": self.file,
+            "source": self.source.id if self.source else None,
+            "arrived": self.arrived.isoformat(),
+            "format": self.format,
+            "status": self.status,
+        }
         if self.status in LABELLED_STATUSES and self.source:
             entry.update({key: copy.deepcopy(self.source.label[key]) for key in LABEL_FIELDS})
         entry.update(self.extra)
@@ -953,6 +1043,7 @@ class InboxFile:
 @dataclass
 class Build:
     """What the hard cases draw on: the rendered .docx and LibreOffice PDF of each source."""
+
     inbox: Path
     work: Path
     docx: dict[str, Path]
@@ -979,6 +1070,7 @@ class Build:
 @dataclass(frozen=True)
 class Rendered:
     """A rendered .docx and the time its author last saved it."""
+
     path: Path
     saved: datetime
 
@@ -1002,8 +1094,9 @@ def render_sources(sources: list[Source], build_dir: Path) -> dict[tuple[str, st
     return rendered
 
 
-def convert_sources(sources: list[Source], rendered: dict[tuple[str, str], Rendered],
-                    pdf_ids: set[str], work: Path) -> dict[tuple[str, str], Path]:
+def convert_sources(
+    sources: list[Source], rendered: dict[tuple[str, str], Rendered], pdf_ids: set[str], work: Path
+) -> dict[tuple[str, str], Path]:
     """Make every non-docx output with one LibreOffice run per target format.
 
     Returns the made file for each (source id, format); .doc and .wps share the
@@ -1018,8 +1111,7 @@ def convert_sources(sources: list[Source], rendered: dict[tuple[str, str], Rende
         by_target.setdefault(target, {})[rendered[(source_id, variant)].path] = (source_id, fmt)
     for target, inputs in sorted(by_target.items()):
         extension = next(ext for t, ext in LIBREOFFICE_TARGETS.values() if t == target)
-        results = libreoffice_convert(sorted(inputs), target, extension,
-                                      work / target.split(":")[0], work)
+        results = libreoffice_convert(sorted(inputs), target, extension, work / target.split(":")[0], work)
         made.update({inputs[path]: out for path, out in results.items()})
     for (source_id, fmt), path in made.items():
         if fmt == "pdf":
@@ -1034,16 +1126,18 @@ def freeze_pdf(path: Path, saved: datetime, key: str) -> None:
     The creation time becomes the author's save time, as a PDF exported by them would have.
     """
     data = path.read_bytes()
-    stamp = saved.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S").encode()
+    stamp = saved.astimezone(UTC).strftime("%Y%m%d%H%M%S").encode()
     data = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:" + stamp, data)
     digest = hashlib.md5(key.encode()).hexdigest().upper().encode()
-    data = re.sub(rb"/ID \[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>|/DocChecksum /[0-9A-Fa-f]{32}",
-                  lambda m: re.sub(rb"[0-9A-Fa-f]{32}", digest, m.group()), data)
+    data = re.sub(
+        rb"/ID \[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>|/DocChecksum /[0-9A-Fa-f]{32}",
+        lambda m: re.sub(rb"[0-9A-Fa-f]{32}", digest, m.group()),
+        data,
+    )
     path.write_bytes(data)
 
 
-def place_outputs(sources: list[Source], build: Build,
-                  converted: dict[tuple[str, str], Path]) -> list[InboxFile]:
+def place_outputs(sources: list[Source], build: Build, converted: dict[tuple[str, str], Path]) -> list[InboxFile]:
     files = []
     for source in sources:
         for output in source.outputs:
@@ -1056,6 +1150,7 @@ def place_outputs(sources: list[Source], build: Build,
 # --------------------------------------------------------------------------
 # Hard cases
 # --------------------------------------------------------------------------
+
 
 def later(when: datetime, rng: random.Random, low_minutes: int, high_minutes: int) -> datetime:
     return when + timedelta(minutes=rng.randint(low_minutes, high_minutes))
@@ -1080,10 +1175,11 @@ class GbkZipInfo(zipfile.ZipInfo):
     the UTF-8 flag (bit 11). Python's zipfile would write UTF-8 and set the
     flag, so the name encoding is overridden here.
     """
+
     def __init__(self, name: str, when: datetime):
         super().__init__(name, date_time=when.timetuple()[:6])
-        self.create_system = 0                       # MS-DOS / Windows
-        self.external_attr = 0x10 if self.is_dir() else 0x20   # FILE_ATTRIBUTE_DIRECTORY / ARCHIVE
+        self.create_system = 0  # MS-DOS / Windows
+        self.external_attr = 0x10 if self.is_dir() else 0x20  # FILE_ATTRIBUTE_DIRECTORY / ARCHIVE
         self.compress_type = zipfile.ZIP_STORED if self.is_dir() else zipfile.ZIP_DEFLATED
 
     def _encodeFilenameFlags(self):
@@ -1109,15 +1205,14 @@ def build_zip(source: Source, build: Build, rng: random.Random) -> list[InboxFil
     saved = arrived - timedelta(minutes=rng.randint(10, 120))
     docx_name = f"{source.stem}.docx"
     photos = [f"活动照片/现场照片{n}.jpg" for n in (1, 2)]
-    members: list[tuple[str, bytes | None]] = [(docx_name, render_docx(source, saved)),
-                                                ("活动照片/", None)]
+    members: list[tuple[str, bytes | None]] = [(docx_name, render_docx(source, saved)), ("活动照片/", None)]
     members += [(name, photo_bytes(rng, (480, 320), "JPEG")) for name in photos]
     path = build.place(f"{source.stem}.zip", gbk_zip(members, saved), source.folder)
-    files = [InboxFile(path, None, arrived, "zip", "ok",
-                       {"members": [docx_name, *photos]}),
-             InboxFile(f"{path}/{docx_name}", source, arrived, "docx", "ok", member=True)]
-    files += [InboxFile(f"{path}/{name}", None, arrived, "image", "attachment", member=True)
-              for name in photos]
+    files = [
+        InboxFile(path, None, arrived, "zip", "ok", {"members": [docx_name, *photos]}),
+        InboxFile(f"{path}/{docx_name}", source, arrived, "docx", "ok", member=True),
+    ]
+    files += [InboxFile(f"{path}/{name}", None, arrived, "image", "attachment", member=True) for name in photos]
     return files
 
 
@@ -1163,10 +1258,13 @@ def build_html_as_pdf(source: Source, build: Build, rng: random.Random) -> list[
     page = NEWS_PAGE.format(
         title=html.escape(f"{source.label['submitter']}开展2018年世界认可日活动"),
         site=html.escape(f"{source.label['submitter']}质量技术监督信息网"),
-        published=arrived.date().isoformat(), views=rng.randint(80, 900),
-        paragraphs="\n".join(f"<p>{html.escape(p)}</p>" for p in [title, *paragraphs]))
-    path = build.place(f"{source.label['submitter']}开展世界认可日活动（网页新闻）.pdf",
-                       page.encode("utf-8"), source.folder)
+        published=arrived.date().isoformat(),
+        views=rng.randint(80, 900),
+        paragraphs="\n".join(f"<p>{html.escape(p)}</p>" for p in [title, *paragraphs]),
+    )
+    path = build.place(
+        f"{source.label['submitter']}开展世界认可日活动（网页新闻）.pdf", page.encode("utf-8"), source.folder
+    )
     return [InboxFile(path, source, arrived, "html", "unsupported")]
 
 
@@ -1174,19 +1272,29 @@ def build_scan(source: Source, build: Build, rng: random.Random) -> list[InboxFi
     """The signed paper copy, scanned: greyish, slightly skewed JPEG pages, no text layer."""
     pages_dir = build.work / f"scan-{source.id}"
     pages_dir.mkdir()
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(build.pdf[source.id]),
-                    str(pages_dir / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-png", str(build.pdf[source.id]), str(pages_dir / "page")], check=True
+    )
     pages = []
     for png in sorted(pages_dir.glob("page*.png")):
         page = Image.open(png).convert("L")
         page = page.rotate(rng.uniform(-1.2, 1.2), resample=Image.BICUBIC, fillcolor=255)
-        page = page.point(lambda v: int(28 + v * 0.8))        # grey paper, grey ink
+        page = page.point(lambda v: int(28 + v * 0.8))  # grey paper, grey ink
         pages.append(Image.blend(page, grain(rng, page.size), 0.05))
     arrived = later(source.first_arrival, rng, 60, 60 * 30)
-    scanned = (arrived - timedelta(minutes=rng.randint(5, 50))).astimezone(timezone.utc)
+    scanned = (arrived - timedelta(minutes=rng.randint(5, 50))).astimezone(UTC)
     buffer = io.BytesIO()
-    pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=150, quality=35,
-                  creationDate=scanned.timetuple(), modDate=scanned.timetuple(), producer="Scanner PDF")
+    pages[0].save(
+        buffer,
+        "PDF",
+        save_all=True,
+        append_images=pages[1:],
+        resolution=150,
+        quality=35,
+        creationDate=scanned.timetuple(),
+        modDate=scanned.timetuple(),
+        producer="Scanner PDF",
+    )
     path = build.place(f"{source.stem}（扫描件）.pdf", buffer.getvalue(), source.folder)
     return [InboxFile(path, source, arrived, "pdf", "ok")]  # read by OCR since issue 8
 
@@ -1200,8 +1308,7 @@ def render_pages(source: Source, build: Build, dpi: int) -> list[Image.Image]:
     """The Word-made PDF's pages in colour, as the office printer put them on paper."""
     pages_dir = build.work / f"pages-{source.id}-{dpi}"
     pages_dir.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(build.pdf[source.id]),
-                    str(pages_dir / "page")], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(build.pdf[source.id]), str(pages_dir / "page")], check=True)
     pages = sorted(pages_dir.glob("page*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[-1]))
     return [Image.open(png).convert("RGB") for png in pages]
 
@@ -1222,7 +1329,7 @@ def closing_position(source: Source, pdf: Path) -> tuple[int, tuple[float, float
             width, height = page.get_size()
             text = page.get_textpage()
             full = text.get_text_range()
-            chars = [i for i, ch in enumerate(full) if not ch.isspace()]   # char index -> box
+            chars = [i for i, ch in enumerate(full) if not ch.isspace()]  # char index -> box
             compact = "".join(full[i] for i in chars)
             at = compact.rfind(closing) if closing else -1
             if at >= 0:
@@ -1247,19 +1354,25 @@ def seal_mask(name: str, diameter: int, rng: random.Random) -> Image.Image:
     mask = Image.new("L", (size, size), 0)
     draw = ImageDraw.Draw(mask)
     ring = max(3, round(diameter * 0.035))
-    draw.ellipse([centre - radius, centre - radius, centre + radius, centre + radius],
-                 outline=255, width=ring)
+    draw.ellipse([centre - radius, centre - radius, centre + radius, centre + radius], outline=255, width=ring)
     star = radius * 0.3
-    draw.polygon([(centre + (star if k % 2 == 0 else star * 0.382) * math.cos(-math.pi / 2 + k * math.pi / 5),
-                   centre + (star if k % 2 == 0 else star * 0.382) * math.sin(-math.pi / 2 + k * math.pi / 5))
-                  for k in range(10)], fill=255)
+    draw.polygon(
+        [
+            (
+                centre + (star if k % 2 == 0 else star * 0.382) * math.cos(-math.pi / 2 + k * math.pi / 5),
+                centre + (star if k % 2 == 0 else star * 0.382) * math.sin(-math.pi / 2 + k * math.pi / 5),
+            )
+            for k in range(10)
+        ],
+        fill=255,
+    )
     span = min(240.0, max(150.0, 20.0 * len(name)))
     step = span / max(len(name) - 1, 1)
     font_px = round(min(diameter * 0.13, math.radians(step) * radius * 0.74 * 0.92))
     text_radius = radius - ring - font_px * 0.55 - diameter * 0.025
     font = ImageFont.truetype(str(BANNER_FONT), font_px)
     for n, char in enumerate(name):
-        theta = -span / 2 + n * step                  # degrees clockwise from the top
+        theta = -span / 2 + n * step  # degrees clockwise from the top
         glyph = Image.new("L", (font_px * 2, font_px * 2), 0)
         ImageDraw.Draw(glyph).text((font_px, font_px), char, font=font, fill=255, anchor="mm")
         glyph = glyph.rotate(-theta, resample=Image.BICUBIC, expand=True)
@@ -1273,15 +1386,16 @@ def seal_mask(name: str, diameter: int, rng: random.Random) -> Image.Image:
     return mask.rotate(rng.uniform(-12, 12), resample=Image.BICUBIC)
 
 
-def stamp_seal(page: Image.Image, source: Source, box: tuple[float, float, float, float],
-               dpi: int, rng: random.Random) -> Image.Image:
+def stamp_seal(
+    page: Image.Image, source: Source, box: tuple[float, float, float, float], dpi: int, rng: random.Random
+) -> Image.Image:
     """Press the sender's red seal over the 落款, straddling the name and the date.
 
     Its centre falls a little above the middle of the two lines, so the red
     crosses both but leaves them legible (red ink over black print: the print
     stays black), as a seal pressed by hand in the office does.
     """
-    diameter = round(42 / 25.4 * dpi)                 # a 42 mm government / company seal
+    diameter = round(42 / 25.4 * dpi)  # a 42 mm government / company seal
     mask = seal_mask(closing_name(source), diameter, rng)
     left, top, right, bottom = box
     cx = (left + right) / 2 * page.width + rng.uniform(-0.06, 0.06) * diameter
@@ -1309,13 +1423,21 @@ def scanned(page: Image.Image, rng: random.Random) -> Image.Image:
     return Image.blend(page, grain(rng, page.size).convert("RGB"), 0.05)
 
 
-def pdf_of_images(images: list[Image.Image], dpi: int, quality: int, when: datetime,
-                  producer: str) -> bytes:
+def pdf_of_images(images: list[Image.Image], dpi: int, quality: int, when: datetime, producer: str) -> bytes:
     """Pages that are JPEG pictures and nothing else (no text layer), as scanners and apps write them."""
-    stamp = when.astimezone(timezone.utc).timetuple()
+    stamp = when.astimezone(UTC).timetuple()
     buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], resolution=dpi,
-                   quality=quality, creationDate=stamp, modDate=stamp, producer=producer)
+    images[0].save(
+        buffer,
+        "PDF",
+        save_all=True,
+        append_images=images[1:],
+        resolution=dpi,
+        quality=quality,
+        creationDate=stamp,
+        modDate=stamp,
+        producer=producer,
+    )
     return buffer.getvalue()
 
 
@@ -1336,8 +1458,9 @@ def build_sealed_scan(source: Source, build: Build, rng: random.Random) -> list[
     pages[index] = stamp_seal(pages[index], source, box, dpi, rng)
     pages = [scanned(page, rng) for page in pages]
     arrived = next_office_hours(source.first_arrival, rng, (1, 2))
-    data = pdf_of_images(pages, dpi, rng.randint(40, 60),
-                         arrived - timedelta(minutes=rng.randint(10, 90)), "Scanner PDF")
+    data = pdf_of_images(
+        pages, dpi, rng.randint(40, 60), arrived - timedelta(minutes=rng.randint(10, 90)), "Scanner PDF"
+    )
     path = build.place(f"{source.stem}（盖章扫描件）.pdf", data, source.folder)
     return [InboxFile(path, source, arrived, "pdf", "ok")]
 
@@ -1363,8 +1486,7 @@ def photographed(page: Image.Image, frame: tuple[int, int], rng: random.Random) 
     desk = Image.new("RGB", (frame[0] // 24, frame[1] // 24), (shade, shade - 3, shade - 8))
     texture = Image.frombytes("L", desk.size, rng.randbytes(desk.width * desk.height))
     photo = Image.blend(desk, texture.convert("RGB"), 0.08).resize(frame, Image.BICUBIC)
-    paper = ImageChops.multiply(page.point(lambda v: int(30 + v * 0.88)),
-                                Image.new("RGB", page.size, (246, 242, 232)))
+    paper = ImageChops.multiply(page.point(lambda v: int(30 + v * 0.88)), Image.new("RGB", page.size, (246, 242, 232)))
     angle = rng.choice([-1, 1]) * rng.uniform(1.0, 2.0)
     paper = paper.convert("RGBA").rotate(angle, resample=Image.BICUBIC, expand=True)
     room = (max(0, frame[0] - paper.width), max(0, frame[1] - paper.height))
@@ -1391,8 +1513,7 @@ def build_phone_photo(source: Source, build: Build, rng: random.Random) -> list[
     frame = (frame_height * 3 // 4, frame_height)
     pages = [photographed(page, frame, rng) for page in pages]
     arrived = later(source.first_arrival, rng, 20, 60 * 8)
-    data = pdf_of_images(pages, dpi, rng.randint(50, 60),
-                         arrived - timedelta(minutes=rng.randint(2, 20)), "CamScanner")
+    data = pdf_of_images(pages, dpi, rng.randint(50, 60), arrived - timedelta(minutes=rng.randint(2, 20)), "CamScanner")
     path = build.place(f"{source.stem}（手机拍照）.pdf", data, source.folder)
     return [InboxFile(path, source, arrived, "pdf", "ok")]
 
@@ -1413,7 +1534,7 @@ def build_mixed(source: Source, build: Build, rng: random.Random) -> list[InboxF
     writer = PdfWriter(clone_from=PdfReader(build.pdf[source.id]))
     writer.remove_page(index)
     writer.insert_page(scan.pages[0], index)
-    writer.add_metadata({"/ModDate": merged.astimezone(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")})
+    writer.add_metadata({"/ModDate": merged.astimezone(UTC).strftime("D:%Y%m%d%H%M%SZ")})
     buffer = io.BytesIO()
     writer.write(buffer)
     path = build.place(f"{source.stem}（含签章页）.pdf", buffer.getvalue(), source.folder)
@@ -1473,10 +1594,15 @@ def overprint_text(content: ContentStream, dx: float) -> None:
             block, start_state = [], dict(state)
         elif operator == b"ET" and block is not None:
             restated = [(ops, op) for op, ops in start_state.items()]
-            shift = [NumberObject(1), NumberObject(0), NumberObject(0), NumberObject(1),
-                     FloatObject(dx), NumberObject(0)]
-            operations += [([], b"q"), (shift, b"cm"), ([], b"BT"), *restated,
-                           *block, ([], b"ET"), ([], b"Q")]
+            shift = [
+                NumberObject(1),
+                NumberObject(0),
+                NumberObject(0),
+                NumberObject(1),
+                FloatObject(dx),
+                NumberObject(0),
+            ]
+            operations += [([], b"q"), (shift, b"cm"), ([], b"BT"), *restated, *block, ([], b"ET"), ([], b"Q")]
             block = None
         elif block is not None:
             block.append((operands, operator))
@@ -1502,8 +1628,10 @@ def build_fake_bold(source: Source, build: Build, rng: random.Random) -> list[In
 
 def tiny_mp4(rng: random.Random) -> bytes:
     """A few hundred bytes that identify as MP4 (ftyp box), as a truncated phone video would."""
+
     def box(kind: bytes, payload: bytes) -> bytes:
         return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
     ftyp = box(b"ftyp", b"isom" + (512).to_bytes(4, "big") + b"isomiso2avc1mp41")
     return ftyp + box(b"free", b"") + box(b"mdat", bytes(rng.randrange(256) for _ in range(320)))
 
@@ -1514,8 +1642,7 @@ def build_attachments(source: Source, build: Build, rng: random.Random) -> list[
     who = source.label["submitter"]
     files = []
     for n in (1, 2):
-        path = build.place(f"{who}世界认可日活动照片{n}.jpg",
-                           photo_bytes(rng, (640, 427), "JPEG"), source.folder)
+        path = build.place(f"{who}世界认可日活动照片{n}.jpg", photo_bytes(rng, (640, 427), "JPEG"), source.folder)
         files.append(InboxFile(path, None, arrived + timedelta(seconds=n), "image", "attachment"))
     path = build.place(f"{who}世界认可日活动视频.mp4", tiny_mp4(rng), source.folder)
     files.append(InboxFile(path, None, arrived + timedelta(seconds=3), "video", "attachment"))
@@ -1525,6 +1652,7 @@ def build_attachments(source: Source, build: Build, rng: random.Random) -> list[
 @dataclass(frozen=True)
 class HardCase:
     """One kind of awkward file, the source it prefers and what a stand-in must have."""
+
     name: str
     preferred: str
     build: Callable[[Source, Build, random.Random], list[InboxFile]]
@@ -1588,8 +1716,9 @@ def pick_sources(sources: list[Source]) -> dict[str, Source]:
             source = preferred
         else:
             fitting = [s for s in sources if case.fits(s)] or sources
-            fresh = [s for s in fitting if s.id not in used and s.id not in
-                     {c.preferred for c in HARD_CASES}] or fitting
+            fresh = [
+                s for s in fitting if s.id not in used and s.id not in {c.preferred for c in HARD_CASES}
+            ] or fitting
             source = random.Random(f"{SEED}:{case.name}").choice(fresh)
         chosen[case.name] = source
         used.add(source.id)
@@ -1623,6 +1752,7 @@ def mark_duplicates(files: list[InboxFile], inbox: Path) -> None:
 # --------------------------------------------------------------------------
 # Modification times, labels, checks
 # --------------------------------------------------------------------------
+
 
 def set_arrival(path: Path, arrived: datetime) -> None:
     stamp = arrived.timestamp()
@@ -1668,8 +1798,9 @@ def check_inbox(inbox: Path, labels_path: Path) -> int:
     for entry in entries:
         archive = archive_of(entry["file"], archives)
         if archive:
-            if not (inbox / archive).exists() or \
-                    entry["file"][len(archive) + 1:] not in zip_member_names(inbox / archive):
+            if not (inbox / archive).exists() or entry["file"][len(archive) + 1 :] not in zip_member_names(
+                inbox / archive
+            ):
                 problems.append(f"missing zip member: {entry['file']}")
         elif not (inbox / entry["file"]).is_file():
             problems.append(f"missing: {entry['file']}")
@@ -1702,8 +1833,12 @@ def generate(sources_dir: Path, inbox: Path, labels_path: Path) -> int:
             if (source_id, "pdf") not in converted:
                 converted.update(convert_sources([], rendered, {source_id}, work / f"own-{source_id}"))
             pdf_ids.add(source_id)
-        build = Build(work / "inbox", work, {s.id: rendered[(s.id, "docx")].path for s in sources},
-                      {i: converted[(i, "pdf")] for i in pdf_ids})
+        build = Build(
+            work / "inbox",
+            work,
+            {s.id: rendered[(s.id, "docx")].path for s in sources},
+            {i: converted[(i, "pdf")] for i in pdf_ids},
+        )
         files = place_outputs(sources, build, converted)
         files += build_hard_cases(chosen, build)
         mark_duplicates(files, build.inbox)
@@ -1718,11 +1853,14 @@ def generate(sources_dir: Path, inbox: Path, labels_path: Path) -> int:
     return 0
 
 
-def report(sources: list[Source], files: list[InboxFile], chosen: dict[str, Source],
-           inbox: Path, labels_path: Path) -> None:
+def report(
+    sources: list[Source], files: list[InboxFile], chosen: dict[str, Source], inbox: Path, labels_path: Path
+) -> None:
     size = sum(p.stat().st_size for p in inbox.rglob("*") if p.is_file())
-    print(f"{len(sources)} sources -> {sum(not f.member for f in files)} files "
-          f"({size / 1024 / 1024:.1f} MB) in {inbox}; labels in {labels_path}")
+    print(
+        f"{len(sources)} sources -> {sum(not f.member for f in files)} files "
+        f"({size / 1024 / 1024:.1f} MB) in {inbox}; labels in {labels_path}"
+    )
     for case in HARD_CASES:
         print(f"  {case.name:18} from {chosen[case.name].id}")
     if size > INBOX_BUDGET:
@@ -1731,13 +1869,14 @@ def report(sources: list[Source], files: list[InboxFile], chosen: dict[str, Sour
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
-                        help="folder of <id>.txt sources (default: samples/sources)")
+    parser.add_argument(
+        "--sources", type=Path, default=DEFAULT_SOURCES, help="folder of <id>.txt sources (default: samples/sources)"
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--restore-mtimes", action="store_true",
-                      help="only re-apply arrival times from labels.json to samples/inbox")
-    mode.add_argument("--check", action="store_true",
-                      help="verify that every file in labels.json exists")
+    mode.add_argument(
+        "--restore-mtimes", action="store_true", help="only re-apply arrival times from labels.json to samples/inbox"
+    )
+    mode.add_argument("--check", action="store_true", help="verify that every file in labels.json exists")
     args = parser.parse_args(argv)
     if args.restore_mtimes:
         return restore_mtimes(INBOX, LABELS)

@@ -40,11 +40,21 @@ def _pdf(**encrypt) -> bytes:
 
 
 _W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
-          + b']><w:document ' + _W + b'><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>')
-DEEP = (b'<?xml version="1.0"?><w:document ' + _W + b'><w:body>' + b"<w:sdt><w:sdtContent>" * 5000
-        + b"</w:sdtContent></w:sdt>" * 5000 + b"</w:body></w:document>")
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"]><w:document "
+    + _W
+    + b"><w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)
+DEEP = (
+    b'<?xml version="1.0"?><w:document '
+    + _W
+    + b"><w:body>"
+    + b"<w:sdt><w:sdtContent>" * 5000
+    + b"</w:sdtContent></w:sdt>" * 5000
+    + b"</w:body></w:document>"
+)
 
 
 def cases() -> list[tuple[str, bytes, str, str]]:
@@ -66,7 +76,7 @@ def cases() -> list[tuple[str, bytes, str, str]]:
         ("纯文本.doc", "世界认可日活动总结\n我局开展了宣传活动。".encode("gbk"), "unsupported", "纯文本"),
         ("改名的docx.pdf", plain, "ok", ""),
         ("改名的pdf.docx", pdf, "ok", ""),
-        ("=公式开头.docx", _docx(["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)"]), "ok", ""),
+        ("=公式开头.docx", _docx(['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)"]), "ok", ""),
         ("No Chinese.docx", _docx(["Annual report", "We held an open day on 9 June 2018."]), "ok", ""),
         ("带 空格 和（全角括号）的文件名【终稿】.docx", plain, "ok", ""),
         ("L" * 200 + ".docx", plain, "ok", ""),
@@ -88,8 +98,10 @@ def long_documents(pages: int = 300) -> list[tuple[str, bytes]]:
     d.add_paragraph("××省2018年世界认可日活动资料汇编")
     for n in range(1, pages + 1):
         d.add_paragraph(f"{n}. 第{n}场活动")
-        d.add_paragraph(f"6月{n % 20 + 1}日，我局在第{n}个检验检测机构开展开放日活动，接待群众{n * 3}人次，"
-                        "发放宣传资料200份，并组织专家现场答疑。")
+        d.add_paragraph(
+            f"6月{n % 20 + 1}日，我局在第{n}个检验检测机构开展开放日活动，接待群众{n * 3}人次，"
+            "发放宣传资料200份，并组织专家现场答疑。"
+        )
         d.add_page_break()
     buf = io.BytesIO()
     d.save(buf)

@@ -23,8 +23,9 @@ needs_soffice = pytest.mark.skipif(
 )
 
 
-def sample(source: str | None = None, fmt: str | None = None, status: str | None = None,
-           name_has: str | None = None) -> Path:
+def sample(
+    source: str | None = None, fmt: str | None = None, status: str | None = None, name_has: str | None = None
+) -> Path:
     """The one sample file matching the given label fields (the generator names the files)."""
     for label in LABELS:
         if "/" in label["file"] and label["file"].split("/")[0].endswith(".zip"):

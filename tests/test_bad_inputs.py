@@ -1,10 +1,10 @@
 """Every bad input the bureaus can send gets a status and a sentence a clerk can act on."""
 
+import io
 import json
 import os
 import resource
 import zipfile
-import io
 
 import pytest
 
@@ -48,7 +48,9 @@ def test_the_whole_bad_corpus_runs_without_stopping(tmp_path, campaign):
         zf.writestr("方案.docx", CASES[-1][1])  # zip allows the same name twice
     (inbox / "同名成员.zip").write_bytes(buf.getvalue())
     report = run(inbox, tmp_path / "out", campaign, workers=2)  # the product's way: reader processes, limits
-    records = [json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     files = {r["file"] for r in records}
     assert "活动总结（GBK文件名）.docx" in files
     assert {"同名成员.zip/方案.docx", "同名成员.zip/方案~2.docx"} <= files

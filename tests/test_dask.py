@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("prefect_dask", reason="Dask support is an optional extra: pip install '.[dask]'")
 
-from flows.nightly import run_nightly  # noqa: E402
-from tests.conftest import sample  # noqa: E402
+from flows.nightly import run_nightly
+from tests.conftest import sample
 
 
 def _records(out):

@@ -66,7 +66,9 @@ def test_pictures_and_videos_are_attachments(records):
 
 def test_the_inbox_is_never_written(tmp_path, campaign):
     def snapshot():
-        return {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime) for p in INBOX.rglob("*") if p.is_file()}
+        return {
+            p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime) for p in INBOX.rglob("*") if p.is_file()
+        }
 
     before = snapshot()
     read_files(discover(INBOX)[:8], campaign)

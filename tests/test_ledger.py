@@ -72,8 +72,6 @@ def test_status_without_a_ledger(tmp_path):
     assert "尚无台账" in ledger_status(tmp_path)
 
 
-
-
 def test_an_empty_inbox_still_gives_every_output(tmp_path, campaign):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -30,12 +30,20 @@ from pipeline.reviews import KEY_HEADER, REVIEW_COLUMNS
 from tests.conftest import ROOT
 
 INBOX = ROOT / "samples" / "inbox"
-FIRST = ["浙江省2018年世界认可日活动方案.docx", "湖南省2018年世界认可日活动总结.pdf",
-         "成都市质量技术监督局关于2018年世界认可日活动的总结.docx"]
-REVISIONS = {"浙江省2018年世界认可日活动方案（修改稿）.docx": "浙江省2018年世界认可日活动方案.docx",
-             "湖南省2018年世界认可日活动总结（定稿）.pdf": "湖南省2018年世界认可日活动总结.pdf"}
-VALUES = {"审核结论": ["采用", "待核实", "不采用", ""], "是否推荐": ["是", "否", ""],
-          "审核意见": ["数字需核实", "请补充照片", "可作典型", ""]}
+FIRST = [
+    "浙江省2018年世界认可日活动方案.docx",
+    "湖南省2018年世界认可日活动总结.pdf",
+    "成都市质量技术监督局关于2018年世界认可日活动的总结.docx",
+]
+REVISIONS = {
+    "浙江省2018年世界认可日活动方案（修改稿）.docx": "浙江省2018年世界认可日活动方案.docx",
+    "湖南省2018年世界认可日活动总结（定稿）.pdf": "湖南省2018年世界认可日活动总结.pdf",
+}
+VALUES = {
+    "审核结论": ["采用", "待核实", "不采用", ""],
+    "是否推荐": ["是", "否", ""],
+    "审核意见": ["数字需核实", "请补充照片", "可作典型", ""],
+}
 CRASH_POINTS = ["write_records", "write_digest_safely", "write_shortlist", "write_run_report"]
 
 
@@ -136,6 +144,9 @@ def _sha(path: Path) -> str:
 
 
 ReviewerAndNights.TestCase.settings = settings(
-    max_examples=8, stateful_step_count=8, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    max_examples=8,
+    stateful_step_count=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 test_reviewer_edits_survive_any_sequence = ReviewerAndNights.TestCase

@@ -29,8 +29,16 @@ OUTPUTS = ("records.jsonl", "digest.xlsx", "shortlist.docx", "shortlist.md", "ru
 def small_inbox(tmp_path):
     box = tmp_path / "inbox"
     box.mkdir()
-    for source, fmt in (("c01", "docx"), ("c10", "pdf"), ("r04", "docx"), ("i09", "docx"), ("c08", "pdf"),
-                        ("r05", "docx"), ("c13", "docx"), ("i01", "docx")):
+    for source, fmt in (
+        ("c01", "docx"),
+        ("c10", "pdf"),
+        ("r04", "docx"),
+        ("i09", "docx"),
+        ("c08", "pdf"),
+        ("r05", "docx"),
+        ("c13", "docx"),
+        ("i01", "docx"),
+    ):
         src = sample(source, fmt, "ok")
         shutil.copy2(src, box / src.name)
     return box
@@ -45,8 +53,10 @@ def test_a_second_run_refuses_while_one_is_running(small_inbox, tmp_path, campai
 
 def test_a_killed_runs_lock_does_not_block_the_next(tmp_path):
     out = tmp_path / "out"
-    code = f"from pathlib import Path; from pipeline.runlock import run_lock; import time\n" \
-           f"with run_lock(Path({str(out)!r})):\n    print('locked', flush=True); time.sleep(60)"
+    code = (
+        f"from pathlib import Path; from pipeline.runlock import run_lock; import time\n"
+        f"with run_lock(Path({str(out)!r})):\n    print('locked', flush=True); time.sleep(60)"
+    )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert child.stdout.readline().strip() == "locked"
     child.send_signal(signal.SIGKILL)
@@ -68,14 +78,17 @@ def _valid(out) -> None:
 
 
 def test_a_run_killed_at_any_moment_leaves_the_previous_outputs_and_the_next_run_completes(
-        small_inbox, tmp_path, campaign):
+    small_inbox, tmp_path, campaign
+):
     out, baseline = tmp_path / "out", tmp_path / "baseline"
     run(small_inbox, out, campaign)  # last night's outputs
     shutil.copytree(out, baseline)
     for source in ("c04", "i03", "r09"):  # tonight's new files, so the killed run has work to write
         src = sample(source, "docx", "ok")
         shutil.copy2(src, small_inbox / src.name)
-    code = f"from pathlib import Path; from pipeline.run import run\nrun(Path({str(small_inbox)!r}), Path({str(out)!r}))"
+    code = (
+        f"from pathlib import Path; from pipeline.run import run\nrun(Path({str(small_inbox)!r}), Path({str(out)!r}))"
+    )
     started = time.monotonic()
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
     full = time.monotonic() - started
@@ -108,8 +121,14 @@ def test_date_and_number_finders_take_any_text(campaign, text):
 @given(st.dates(min_value=date(2018, 1, 1), max_value=date(2018, 12, 31)))
 def test_every_written_form_of_a_date_round_trips(day):
     cn = lambda n: chinese_number(n)  # noqa: E731
-    forms = [f"{day.year}年{day.month}月{day.day}日", f"{day.month}月{day.day}日", f"{day.year}.{day.month}.{day.day}",
-             day.isoformat(), f"{cn(day.month)}月{cn(day.day)}日", f"二〇一八年{cn(day.month)}月{cn(day.day)}日"]
+    forms = [
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day.month}月{day.day}日",
+        f"{day.year}.{day.month}.{day.day}",
+        day.isoformat(),
+        f"{cn(day.month)}月{cn(day.day)}日",
+        f"二〇一八年{cn(day.month)}月{cn(day.day)}日",
+    ]
     for form in forms:
         found = find_dates(f"于{form}举办活动", 2018)
         assert [m.start for m in found] == [day], form
@@ -127,7 +146,9 @@ def test_chinese_numerals_round_trip(n):
 
 
 def _mutations():
-    return st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1, max_size=12)
+    return st.lists(
+        st.tuples(st.integers(min_value=0), st.integers(min_value=0, max_value=255)), min_size=1, max_size=12
+    )
 
 
 @pytest.mark.parametrize("source,fmt", [("c01", "docx"), ("c10", "pdf")])

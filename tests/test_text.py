@@ -41,4 +41,9 @@ def test_headings():
 
 
 def test_split_sentences_keeps_closing_quotes():
-    assert split_sentences("开展活动。发放资料5000份！“好的。”再见") == ["开展活动。", "发放资料5000份！", "“好的。”", "再见"]
+    assert split_sentences("开展活动。发放资料5000份！“好的。”再见") == [
+        "开展活动。",
+        "发放资料5000份！",
+        "“好的。”",
+        "再见",
+    ]

@@ -64,11 +64,14 @@ def _inbox(tmp_path: Path, names: list[str]) -> list[InboxFile]:
     return discover(tmp_path)
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("hang.docx", errors.READ_TIMEOUT.format(seconds=2)),
-    ("balloon.docx", errors.READ_MEMORY.format(mb=300)),
-    ("segfault.docx", errors.READER_CRASHED),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("hang.docx", errors.READ_TIMEOUT.format(seconds=2)),
+        ("balloon.docx", errors.READ_MEMORY.format(mb=300)),
+        ("segfault.docx", errors.READER_CRASHED),
+    ],
+)
 def test_a_file_that_hangs_balloons_or_crashes_costs_only_itself(tmp_path, name, message):
     items = _inbox(tmp_path, ["a.docx", name, "z.docx"])
     limits = Limits(read_seconds=2, worker_memory_mb=300)

@@ -61,8 +61,13 @@ class Extractor:
         record.activity_types = [t.name for t in c.activity_types if t.name in types]
         evidence["activity_types"] = types
         record.activities = [
-            {"type": a.type, "date": a.date.isoformat() if a.date else None, "place": a.place,
-             "evidence": a.evidence, "location": a.loc.describe()}
+            {
+                "type": a.type,
+                "date": a.date.isoformat() if a.date else None,
+                "place": a.place,
+                "evidence": a.evidence,
+                "location": a.loc.describe(),
+            }
             for a in activities
         ]
 
@@ -73,8 +78,12 @@ class Extractor:
             # heading is an activity window; a lone single date is a signature, not a fact.
             window = any(m.end and m.end != m.start and len(m.text) + 2 >= len(sentences[i].text) for m in mentions)
             scheduled = _TIME_FIELD.search(sentences[i].text)  # "时间：6月9日" in a plan's schedule item
-            if (i not in per_activity_sentence and not any(v in sentences[i].text for v in c.event_verbs)
-                    and not window and not scheduled):
+            if (
+                i not in per_activity_sentence
+                and not any(v in sentences[i].text for v in c.event_verbs)
+                and not window
+                and not scheduled
+            ):
                 continue
             for m in mentions:
                 for d in m.days():
@@ -111,8 +120,9 @@ class Extractor:
         generic = sum(s.text.count(g) for s in sentences for g in c.generic_phrases)
         return {"innovation": first(c.innovation_cues), "theme": first(c.theme_cues), "generic_phrases": generic}
 
-    def _dates(self, sentences: list[Sentence], own: list[str | None],
-               signature_block: int | None) -> dict[int, list[DateMention]]:
+    def _dates(
+        self, sentences: list[Sentence], own: list[str | None], signature_block: int | None
+    ) -> dict[int, list[DateMention]]:
         """Dates of each sentence that can be activity dates (no deadlines, 落款, notice events)."""
         c = self.campaign
         out: dict[int, list[DateMention]] = {}
@@ -120,7 +130,8 @@ class Extractor:
             if text is None or (signature_block is not None and s.block == signature_block):
                 continue
             mentions = [
-                m for m in find_dates(text, c.year, c.day, c.day_names)
+                m
+                for m in find_dates(text, c.year, c.day, c.day_names)
                 if not is_deadline(text, m) and not is_vague(text, m.span[1]) and not _dateline(text, m)
             ]
             if mentions:
@@ -147,7 +158,7 @@ class Extractor:
 
 
 def _dateline(text: str, m: DateMention) -> bool:
-    """"湖南日报6月10日讯": a newspaper's date, not an activity's."""
+    """ "湖南日报6月10日讯": a newspaper's date, not an activity's."""
     return text[m.span[1] : m.span[1] + 1] in ("讯", "电")
 
 

@@ -22,10 +22,14 @@ _PLACE = re.compile(
     r"实验室|展厅|展馆|街道|酒店|宾馆|剧院|体育馆|图书馆|步行街|服务大厅|大楼|局|院|馆|村|镇|县|区))"
 )
 _BOOK_TITLE = re.compile(r"《[^》]{1,40}》")
-_THEME_CLAUSE = re.compile(r"(?:^|(?<=[。；，]))以[^，。；]{1,40}?为(?:主线|主题|重点|契机|抓手|核心|载体|主要内容)[，。；]?")
+_THEME_CLAUSE = re.compile(
+    r"(?:^|(?<=[。；，]))以[^，。；]{1,40}?为(?:主线|主题|重点|契机|抓手|核心|载体|主要内容)[，。；]?"
+)
 # Taking part in an event someone else holds: the event's type is theirs, not the taker's.
-_OTHERS_EVENT = re.compile(r"(?:参与|参加)了?[^，。；]{0,16}?(?:组织|举办|主办|召开)的[^，。；]{0,20}?"
-                           r"(?:活动|会议|仪式|培训班|研讨会|座谈会|论坛)")
+_OTHERS_EVENT = re.compile(
+    r"(?:参与|参加)了?[^，。；]{0,16}?(?:组织|举办|主办|召开)的[^，。；]{0,20}?"
+    r"(?:活动|会议|仪式|培训班|研讨会|座谈会|论坛)"
+)
 _DATELINE = re.compile(r"^.{0,30}?(?:讯|电)\s*(?:[（(][^）)]{0,40}[）)])?")
 
 
@@ -40,8 +44,9 @@ class Activity:
     sentence: int  # index into the sentences it was found in
 
 
-def own_activity_text(sentence: str, campaign: Campaign, sender: str | None,
-                      sender_kind: str | None = None) -> str | None:
+def own_activity_text(
+    sentence: str, campaign: Campaign, sender: str | None, sender_kind: str | None = None
+) -> str | None:
     """The part of a sentence that can show the sender's own activity, or None if none can.
 
     The national events are nobody's own activity but their host's; purpose clauses
@@ -68,13 +73,18 @@ def own_activity_text(sentence: str, campaign: Campaign, sender: str | None,
     openers = not_own.get("purpose_openers", ())
     if openers:
         # The clause may name what it is about first: "各项活动紧扣…，", "本次活动围绕…，".
-        sentence = re.sub(rf"(?:^|(?<=[。；，]))(?:[^，。；]{{0,4}}(?:活动|工作))?(?:{'|'.join(map(re.escape, openers))})"
-                          r"[^，。；]*，", "", sentence)
+        sentence = re.sub(
+            rf"(?:^|(?<=[。；，]))(?:[^，。；]{{0,4}}(?:活动|工作))?(?:{'|'.join(map(re.escape, openers))})"
+            r"[^，。；]*，",
+            "",
+            sentence,
+        )
     return _THEME_CLAUSE.sub("", sentence)
 
 
-def find_activities(sentences: list[Sentence], own: list[str | None], dates: dict[int, list[DateMention]],
-                    campaign: Campaign) -> list[Activity]:
+def find_activities(
+    sentences: list[Sentence], own: list[str | None], dates: dict[int, list[DateMention]], campaign: Campaign
+) -> list[Activity]:
     """One Activity per (sentence, type) whose cue weights reach the threshold.
 
     `own[i]` is sentence i as `own_activity_text` left it (None: not the sender's own).
@@ -90,8 +100,11 @@ def find_activities(sentences: list[Sentence], own: list[str | None], dates: dic
         for atype in campaign.activity_types:
             hits = find_cues(text, atype.cues, edges)
             if sum(atype.cues[c] for c, _, _ in hits) >= campaign.activity_threshold:
-                found.append(Activity(atype.name, day, place, sentence.text, sentence.loc,
-                                      tuple(words for _, _, words in hits), idx))
+                found.append(
+                    Activity(
+                        atype.name, day, place, sentence.text, sentence.loc, tuple(words for _, _, words in hits), idx
+                    )
+                )
     return found
 
 

@@ -72,7 +72,11 @@ def find_dates(text: str, year: int, day: date | None = None, day_names: tuple[s
     for m in _NUMERIC_FORM.finditer(text):
         y = int(m.group("y"))
         start = _make(y, int(m.group("m")), int(m.group("d")))
-        end = _make(y, _num(m.group("m2")) or (start.month if start else None), _num(m.group("d2"))) if m.group("d2") else None
+        end = (
+            _make(y, _num(m.group("m2")) or (start.month if start else None), _num(m.group("d2")))
+            if m.group("d2")
+            else None
+        )
         add(m, start, end)
     for m in _CHINESE_FORM.finditer(text):
         y = _num(m.group("y")) or _num(m.group("yc")) or year
@@ -83,7 +87,11 @@ def find_dates(text: str, year: int, day: date | None = None, day_names: tuple[s
         add(m, start, end)
     for m in _SHORT_DOT.finditer(text):
         start = _make(year, _num(m.group("m")), _num(m.group("d")))
-        end = _make(year, _num(m.group("m2")) or (start.month if start else None), _num(m.group("d2"))) if m.group("d2") else None
+        end = (
+            _make(year, _num(m.group("m2")) or (start.month if start else None), _num(m.group("d2")))
+            if m.group("d2")
+            else None
+        )
         add(m, start, end)
     if day is not None:
         for name in day_names:
@@ -94,10 +102,12 @@ def find_dates(text: str, year: int, day: date | None = None, day_names: tuple[s
 
 
 def is_deadline(text: str, mention: DateMention) -> bool:
-    """"6月5日前报送", "截至6月30日", "于7月15日之前": a deadline or a cut-off, not an activity."""
+    """ "6月5日前报送", "截至6月30日", "于7月15日之前": a deadline or a cut-off, not an activity."""
     before = text[max(0, mention.span[0] - 4) : mention.span[0]]
     after = text[mention.span[1] : mention.span[1] + 4]
-    return bool(re.match(r"^\s*(?:前|之前|以前|截止)", after)) or bool(re.search(r"(?:截至|截止|截止到|截止至)\s*$", before))
+    return bool(re.match(r"^\s*(?:前|之前|以前|截止)", after)) or bool(
+        re.search(r"(?:截至|截止|截止到|截止至)\s*$", before)
+    )
 
 
 def is_vague(text: str, end: int) -> bool:

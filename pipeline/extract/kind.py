@@ -14,11 +14,15 @@ _PLAN_TITLE = re.compile(r"方案|安排|计划|工作要点")
 _SUMMARY_TITLE = re.compile(r"总结|开展情况|活动情况|工作情况|情况的?报告|情况汇报|成效|综述")
 _COVER_TITLE = re.compile(r"报送|呈报|上报|的函$|函$")
 # Markers of a finished account vs. an intended one, counted over the whole text.
-_DONE = re.compile(r"开展了|举办了|组织了|举行了|召开了|发放了|取得了|吸引了|共发放|累计|共计|合计|圆满|成效|"
-                   r"收到了|受到了|参与人数|到场|反响|好评|已于|期间，|活动中，|共接待|共接受|共有|达到了|覆盖|"
-                   r"据统计|据介绍|本报讯|通讯员")  # a news report is an account of what happened
-_INTENDED = re.compile(r"拟|将于|将在|将组织|计划|预计|活动安排|时间安排|工作要求|组织领导|实施步骤|具体安排|"
-                       r"各单位要|要求|确保|请各|负责(?!人)|职责分工|活动内容")  # 负责人 is a person, not a duty
+_DONE = re.compile(
+    r"开展了|举办了|组织了|举行了|召开了|发放了|取得了|吸引了|共发放|累计|共计|合计|圆满|成效|"
+    r"收到了|受到了|参与人数|到场|反响|好评|已于|期间，|活动中，|共接待|共接受|共有|达到了|覆盖|"
+    r"据统计|据介绍|本报讯|通讯员"
+)  # a news report is an account of what happened
+_INTENDED = re.compile(
+    r"拟|将于|将在|将组织|计划|预计|活动安排|时间安排|工作要求|组织领导|实施步骤|具体安排|"
+    r"各单位要|要求|确保|请各|负责(?!人)|职责分工|活动内容"
+)  # 负责人 is a person, not a duty
 
 
 def find_doc_kind(doc: Document, activity_count: int) -> tuple[str, str]:
@@ -26,7 +30,9 @@ def find_doc_kind(doc: Document, activity_count: int) -> tuple[str, str]:
     title = " ".join(b.text for b in doc.blocks if b.kind in (BlockKind.TITLE, BlockKind.TEXT_BOX))[:200]
     if not title:
         title = next((b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH), "")[:80]
-    body = "\n".join(b.text for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TABLE_CELL))
+    body = "\n".join(
+        b.text for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TABLE_CELL)
+    )
     # The aspect particle 了 marks finished actions; news-style accounts use few other markers.
     perfective = len(re.findall(r"(?<!为)了(?!解)", body))
     done, intended = len(_DONE.findall(body)) + perfective // 2, len(_INTENDED.findall(body))

@@ -92,8 +92,9 @@ def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, min(rights) if rights else len(sentence)
 
 
-def _context_distance(sentence: str, clause: tuple[int, int], start: int, end: int,
-                      words: tuple[str, ...]) -> int | None:
+def _context_distance(
+    sentence: str, clause: tuple[int, int], start: int, end: int, words: tuple[str, ...]
+) -> int | None:
     """How far the nearest context word is; words outside the number's clause count less."""
     best = None
     for word in words:
@@ -115,4 +116,7 @@ def _is_total(sentence: str, start: int, campaign: Campaign) -> bool:
 
 
 def _is_date_or_code(sentence: str, start: int, end: int) -> bool:
-    return sentence[end : end + 1] in ("年", "月", "日", "号", "〕", "]") or sentence[max(0, start - 1) : start] in ("〔", "[")
+    return sentence[end : end + 1] in ("年", "月", "日", "号", "〕", "]") or sentence[max(0, start - 1) : start] in (
+        "〔",
+        "[",
+    )

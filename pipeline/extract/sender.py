@@ -19,7 +19,9 @@ _ORG_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _TITLE_NOISE = re.compile(r"^(?:关于|转发|印发)")
 _CAPTION = re.compile(r"^(?:图\s*\d|图[一二三四五六七八九十]|照片\s*\d)")
-_STOP = re.compile(r"关于|世界认可日|活动|方案|总结|报告|举办|主办|开展|^各|向(?:社会|公众|市民|群众|消费者|企业)")  # words no name holds
+_STOP = re.compile(
+    r"关于|世界认可日|活动|方案|总结|报告|举办|主办|开展|^各|向(?:社会|公众|市民|群众|消费者|企业)"
+)  # words no name holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,12 @@ def find_sender(doc: Document, signature: Signature, campaign: Campaign) -> Send
         ("页眉", [b for b in doc.blocks if b.kind is BlockKind.HEADER]),
     ]
     mentions_zone = " ".join(b.text for _, blocks in zones[:2] for b in blocks)
-    found = [(source, block, match) for source, blocks in zones for block in blocks
-             if (match := _match_text(block.text, campaign, mentions_zone))]
+    found = [
+        (source, block, match)
+        for source, blocks in zones
+        for block in blocks
+        if (match := _match_text(block.text, campaign, mentions_zone))
+    ]
     if found:
         source, block, (name, kind) = found[0]
         if source == "落款" and kind != "regulator" and block.loc.page in doc.ocr_pages:
@@ -133,7 +139,7 @@ def _organisation(text: str, campaign: Campaign) -> str | None:
     for m in re.finditer(rf"{_ORG_CHARS}{{2,40}}?(?:{suffixes})", text):
         name = m.group(0)
         # Extend over a following name part: 中国质量认证中心 + 南京分中心, 集团 + 有限公司.
-        while more := re.match(rf"{_ORG_CHARS}{{0,8}}?(?:{suffixes})", text[m.start() + len(name):]):
+        while more := re.match(rf"{_ORG_CHARS}{{0,8}}?(?:{suffixes})", text[m.start() + len(name) :]):
             if _STOP.search(more.group(0)):
                 break
             name += more.group(0)
@@ -164,6 +170,6 @@ def _by_doc_number(prefix: str, campaign: Campaign) -> str | None:
     """湘质监函 -> 湖南省: the abbreviation opens the 文号 and a bureau word follows."""
     for entry in sorted(campaign.roster, key=lambda r: max(map(len, r.abbr), default=0), reverse=True):
         for abbr in sorted(entry.abbr, key=len, reverse=True):
-            if prefix.startswith(abbr) and re.match(r"(?:市)?(?:质监|市监|市场|质|监)", prefix[len(abbr):]):
+            if prefix.startswith(abbr) and re.match(r"(?:市)?(?:质监|市监|市场|质|监)", prefix[len(abbr) :]):
                 return entry.name
     return None

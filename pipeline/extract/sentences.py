@@ -11,8 +11,20 @@ from pipeline.text import split_sentences
 _UNIT_IN_HEADER = re.compile(r"^(?P<label>.*?)[（(](?P<unit>[^）)]{1,4})[）)]$")
 _NUMBER_CELL = re.compile(r"^(?:近|约|逾)?\d+(?:\.\d+)?[万千]?(?:余|多)?$")
 # Column headings that end in a count's unit: the unit goes after the number too.
-_HEADER_UNITS = {"人次": "人次", "人数": "人", "份数": "份", "份": "份", "篇数": "篇", "篇": "篇", "条数": "条",
-                 "场次": "场次", "次数": "次", "家数": "家", "机构数": "家", "册": "册"}
+_HEADER_UNITS = {
+    "人次": "人次",
+    "人数": "人",
+    "份数": "份",
+    "份": "份",
+    "篇数": "篇",
+    "篇": "篇",
+    "条数": "条",
+    "场次": "场次",
+    "次数": "次",
+    "家数": "家",
+    "机构数": "家",
+    "册": "册",
+}
 _BODY_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TEXT_BOX)
 
 
@@ -45,7 +57,9 @@ def body_sentences(doc: Document) -> list[Sentence]:
         for r, row in enumerate(table.rows[1:], start=2):
             text = _row_sentence(header, row)
             if text:
-                i, loc = first_cell.get((table.index, r), (-1, Location(page=table.page, table=table.index, row=r, column=1)))
+                i, loc = first_cell.get(
+                    (table.index, r), (-1, Location(page=table.page, table=table.index, row=r, column=1))
+                )
                 out.append(Sentence(text, loc, BlockKind.TABLE_CELL, i))
     return out
 

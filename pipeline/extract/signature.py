@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.model import Block, BlockKind, Document
 from pipeline.extract.dates import date_only
+from pipeline.model import Block, BlockKind, Document
 
 _BODY = (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TEXT_BOX)
 MAX_SIGNATURE_LINE = 40
@@ -56,7 +56,7 @@ def _name_then_date(text: str, year: int, org_suffixes: tuple[str, ...]) -> date
     for suffix in org_suffixes:
         at = text.find(suffix)
         if at > 1 and not any(p in text[:at] for p in "，。；：:、,"):
-            when = date_only(text[at + len(suffix):], year)
+            when = date_only(text[at + len(suffix) :], year)
             if when is not None:
                 return when
     return None

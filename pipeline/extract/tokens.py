@@ -50,7 +50,7 @@ def find_cues(text: str, cues, edges: set[int]) -> list[tuple[str, int, str]]:
     hits: list[tuple[str, int, str]] = []
     covered: list[tuple[int, int]] = []
     for cue in sorted(cues, key=len, reverse=True):
-        pattern = cue[len(PATTERN_MARK):] if cue.startswith(PATTERN_MARK) else re.escape(cue)
+        pattern = cue[len(PATTERN_MARK) :] if cue.startswith(PATTERN_MARK) else re.escape(cue)
         for m in re.finditer(pattern, text):
             a, b = m.span()
             if a not in edges and b not in edges:

@@ -25,8 +25,14 @@ READERS: dict[str, Reader] = {
 ATTACHMENT_FORMATS = {"image", "video"}
 
 _OTHER_KINDS = {
-    "xlsx": "Excel表格", "xls": "Excel表格", "pptx": "PowerPoint演示文稿", "ppt": "PowerPoint演示文稿",
-    "odt": "OpenDocument文档", "odf": "OpenDocument文件", "rar": "RAR压缩包", "7z": "7z压缩包",
+    "xlsx": "Excel表格",
+    "xls": "Excel表格",
+    "pptx": "PowerPoint演示文稿",
+    "ppt": "PowerPoint演示文稿",
+    "odt": "OpenDocument文档",
+    "odf": "OpenDocument文件",
+    "rar": "RAR压缩包",
+    "7z": "7z压缩包",
     "ole": "Office旧格式文件",
 }
 

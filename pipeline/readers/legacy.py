@@ -37,11 +37,21 @@ def read_legacy(data: bytes, source: Source) -> Document:
         # A private profile per conversion: parallel workers would otherwise fight over
         # the user's LibreOffice profile lock and hang.
         profile = (work / "profile").as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-               "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work / "out"), str(src)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(work / "out"),
+            str(src),
+        ]
         try:
-            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False,
-                           env={**os.environ, "HOME": tmp})
+            subprocess.run(
+                cmd, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False, env={**os.environ, "HOME": tmp}
+            )
         except subprocess.TimeoutExpired as e:
             raise UnreadableFile(errors.CONVERT_TIMEOUT.format(fmt=label, seconds=CONVERT_TIMEOUT_S)) from e
         out = work / "out" / "input.docx"

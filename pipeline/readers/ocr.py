@@ -22,10 +22,12 @@ DPI = 150  # measured: the samples' scans read at character error rate below 2% 
 _SEAL_RED = 0.5  # share of a line's ink that is red above which it is the seal's text
 _PRINT_UNDER_SEAL = 0.12  # ... unless this share of its ink is black print
 # What OCR adds to Chinese text: stray degree signs and dots, 丶 for a comma, 一一 for ——.
-_OCR_NOISE = [(re.compile(r"(?<=[\u4e00-\u9fff])[°·•丶](?=[\u4e00-\u9fff])"), ""),
-              (re.compile(r"一一|--|－－"), "——"),
-              (re.compile(r"(?<=[日\d])一(?=\d)"), "—"),  # 6月12日一14日: a range's dash
-              (re.compile(r"^[°·•丶\s]+|[°·•丶\s]+$"), "")]
+_OCR_NOISE = [
+    (re.compile(r"(?<=[\u4e00-\u9fff])[°·•丶](?=[\u4e00-\u9fff])"), ""),
+    (re.compile(r"一一|--|－－"), "——"),
+    (re.compile(r"(?<=[日\d])一(?=\d)"), "—"),  # 6月12日一14日: a range's dash
+    (re.compile(r"^[°·•丶\s]+|[°·•丶\s]+$"), ""),
+]
 
 
 _threads = -1  # onnxruntime's own choice: all cores, right for one process reading alone
@@ -78,7 +80,7 @@ def clean_ocr_text(text: str) -> str:
 def _is_seal(image, box) -> bool:
     """A round red stamp's characters are the seal's, not the body's."""
     xs, ys = [int(p[0]) for p in box], [int(p[1]) for p in box]
-    region = image[max(min(ys), 0):max(ys), max(min(xs), 0):max(xs)]
+    region = image[max(min(ys), 0) : max(ys), max(min(xs), 0) : max(xs)]
     if region.size == 0:
         return False
     b, g, r = (region[..., i].astype(int) for i in range(3))  # pdfium renders BGR, as OpenCV expects
@@ -151,10 +153,17 @@ def _rows(lines: list[dict]) -> list[dict]:
     out = []
     for row in rows:
         row.sort(key=lambda ln: ln["x0"])
-        out.append({"text": "\u3000".join(ln["text"] for ln in row), "x0": row[0]["x0"], "x1": row[-1]["x1"],
-                    "top": min(ln["top"] for ln in row), "bottom": max(ln["bottom"] for ln in row),
-                    "size": sorted(ln["size"] for ln in row)[len(row) // 2],
-                    "cells": [(ln["text"], ln["x0"], ln["x1"]) for ln in row]})
+        out.append(
+            {
+                "text": "\u3000".join(ln["text"] for ln in row),
+                "x0": row[0]["x0"],
+                "x1": row[-1]["x1"],
+                "top": min(ln["top"] for ln in row),
+                "bottom": max(ln["bottom"] for ln in row),
+                "size": sorted(ln["size"] for ln in row)[len(row) // 2],
+                "cells": [(ln["text"], ln["x0"], ln["x1"]) for ln in row],
+            }
+        )
     return out
 
 
@@ -183,8 +192,11 @@ def split_tables(lines: list[dict]) -> tuple[list[list[list[str]]], list[tuple[f
         j = i + 1
         while j < len(lines):
             cells = lines[j].get("cells", ())
-            if not cells or any(len(text) > 20 for text, _, _ in cells) or (
-                    len(cells) < MIN_TABLE_COLUMNS and looks_like_heading(cells[0][0])):
+            if (
+                not cells
+                or any(len(text) > 20 for text, _, _ in cells)
+                or (len(cells) < MIN_TABLE_COLUMNS and looks_like_heading(cells[0][0]))
+            ):
                 break  # prose or the next heading: the table has ended
             placed = [""] * len(centres)
             for text, x0, x1 in cells:

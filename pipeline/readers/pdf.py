@@ -19,12 +19,14 @@ from pdfplumber.table import TableFinder
 
 from pipeline import errors
 from pipeline.errors import UnreadableFile
-from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source, Table, Status
+from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source, Status, Table
 from pipeline.readers import ocr
 from pipeline.readers.structure import mark_structure
 from pipeline.text import SENTENCE_END, collapse_doubled, looks_like_heading, normalize
 
-_PAGE_NUMBER = re.compile(r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
+_PAGE_NUMBER = re.compile(
+    r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$"
+)
 _MARGIN = 0.07  # share of the page height at top and bottom where headers and footers sit
 MIN_CHARS_PER_PAGE = 15  # below this on average a PDF has no usable text layer
 SCAN_PICTURE_SHARE = 0.5
@@ -93,8 +95,11 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         first_text = min((top for top, b, _ in items if b.kind not in _MARGINS), default=float("inf"))
         for n, (top, rows) in enumerate(sorted(page_tables, key=lambda t: t[0])):
             continued = _continue_table(doc, open_table, rows, page_no) if n == 0 and top < first_text else None
-            items += [(top, block, False) for block in continued] if continued is not None else \
-                _add_table(doc, rows, page_no, top)
+            items += (
+                [(top, block, False) for block in continued]
+                if continued is not None
+                else _add_table(doc, rows, page_no, top)
+            )
         items.sort(key=lambda item: item[0])
         body = [b for _, b, _ in items if b.kind not in _MARGINS]
         open_table = doc.tables[-1] if body and body[-1].kind is BlockKind.TABLE_CELL and doc.tables else None
@@ -129,8 +134,12 @@ def _add_table(doc: Document, rows: list[list[str]], page_no: int, top: float) -
     """Keep a table as rows and its cells as blocks, placed on the page at the table's top."""
     index = len(doc.tables) + 1
     doc.tables.append(Table(index=index, rows=rows, page=page_no))
-    return [(top, Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=index, row=r, column=c)), False)
-            for r, row in enumerate(rows, start=1) for c, text in enumerate(row, start=1) if text]
+    return [
+        (top, Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=index, row=r, column=c)), False)
+        for r, row in enumerate(rows, start=1)
+        for c, text in enumerate(row, start=1)
+        if text
+    ]
 
 
 def _continue_table(doc: Document, table: Table | None, rows: list[list[str]], page_no: int) -> list[Block] | None:
@@ -157,8 +166,12 @@ def _continue_table(doc: Document, table: Table | None, rows: list[list[str]], p
                 block.text = last[block.loc.column - 1]
     start = len(table.rows) + 1
     table.rows.extend(rows)
-    return [Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=table.index, row=r, column=c))
-            for r, row in enumerate(rows, start=start) for c, text in enumerate(row, start=1) if text]
+    return [
+        Block(text, BlockKind.TABLE_CELL, Location(page=page_no, table=table.index, row=r, column=c))
+        for r, row in enumerate(rows, start=start)
+        for c, text in enumerate(row, start=1)
+        if text
+    ]
 
 
 def _squeezed(row: list[str]) -> list[str]:
@@ -167,15 +180,21 @@ def _squeezed(row: list[str]) -> list[str]:
 
 def _rest_of_row(above: list[str], row: list[str]) -> bool:
     filled = [c for c, text in enumerate(row) if text]
-    return (bool(filled) and not row[0] and len(filled) <= max(1, len(row) // 3)
-            and all(above[c] for c in filled))
+    return bool(filled) and not row[0] and len(filled) <= max(1, len(row) // 3) and all(above[c] for c in filled)
 
 
 def _continues(blocks: list[Block], block: Block) -> bool:
     """A paragraph cut by a page break: the page's first line finishes the last one."""
     last = next((b for b in reversed(blocks) if b.kind not in _MARGINS), None)
-    if (last is None or last.kind is not BlockKind.PARAGRAPH or block.kind is not BlockKind.PARAGRAPH
-            or last.align or block.align or last.text[-1] in SENTENCE_END + "：:" or looks_like_heading(block.text)):
+    if (
+        last is None
+        or last.kind is not BlockKind.PARAGRAPH
+        or block.kind is not BlockKind.PARAGRAPH
+        or last.align
+        or block.align
+        or last.text[-1] in SENTENCE_END + "：:"
+        or looks_like_heading(block.text)
+    ):
         return False
     last.text = _join_lines([last.text, block.text])
     return True
@@ -227,7 +246,7 @@ def _objects(page: pdfium.PdfPage):
     a form XObject (stamps, letterheads, whole tables in some producers) are in the form's space."""
     forms: list[pdfium.PdfMatrix] = []
     for obj in page.get_objects():
-        del forms[obj.level:]
+        del forms[obj.level :]
         matrix = None  # only paths need it: text objects are many, and their matrix costs a call
         if obj.type in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
             matrix = obj.get_matrix()
@@ -275,8 +294,19 @@ def _edge(a: tuple[float, float], b: tuple[float, float], height: float) -> list
         return []  # a point or a slanted stroke: no table rule
     left, right = sorted((x0, x1))
     top, bottom = sorted((height - y0, height - y1))
-    return [{"x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top, "width": right - left,
-             "height": bottom - top, "orientation": orientation, "object_type": "line"}]
+    return [
+        {
+            "x0": left,
+            "x1": right,
+            "top": top,
+            "bottom": bottom,
+            "doctop": top,
+            "width": right - left,
+            "height": bottom - top,
+            "orientation": orientation,
+            "object_type": "line",
+        }
+    ]
 
 
 class _RuledPage:
@@ -374,8 +404,16 @@ def _lines(chars: list[dict]) -> list[dict]:
             prev_x1 = c["x1"]
         text = "".join(parts)
         if text.strip():
-            lines.append({"text": text, "x0": row[0]["x0"], "x1": max(c["x1"] for c in row),
-                          "top": min(c["top"] for c in row), "bottom": max(c["bottom"] for c in row), "size": size})
+            lines.append(
+                {
+                    "text": text,
+                    "x0": row[0]["x0"],
+                    "x1": max(c["x1"] for c in row),
+                    "top": min(c["top"] for c in row),
+                    "bottom": max(c["bottom"] for c in row),
+                    "size": size,
+                }
+            )
     return lines
 
 

@@ -36,8 +36,9 @@ def find_tables(image: np.ndarray, boxes: list, texts: list[str]) -> list[ScanTa
     h, w = image.shape[:2]
     grey = image.max(axis=2) if image.ndim == 3 else image  # a red seal is not ink here
     # Thin rules come out of a scan light and broken: a low threshold against the local paper.
-    ink = cv2.adaptiveThreshold(np.ascontiguousarray(grey, dtype=np.uint8), 255, cv2.ADAPTIVE_THRESH_MEAN_C,
-                                cv2.THRESH_BINARY_INV, 31, 8)
+    ink = cv2.adaptiveThreshold(
+        np.ascontiguousarray(grey, dtype=np.uint8), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 8
+    )
     turn = cv2.getRotationMatrix2D((w / 2, h / 2), math.degrees(angle), 1.0)
     flat = cv2.warpAffine(ink, turn, (w, h), flags=cv2.INTER_NEAREST)
     long = cv2.morphologyEx(flat, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 40), 1)))
@@ -45,13 +46,15 @@ def find_tables(image: np.ndarray, boxes: list, texts: list[str]) -> list[ScanTa
     if len(rules) < 3:
         return []
     # A column rule's gaps of a few pixels are bridged, and it may drift a pixel sideways.
-    down = cv2.dilate(cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5))),
-                      cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
+    down = cv2.dilate(
+        cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 5))),
+        cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)),
+    )
     centres = [(turn @ np.array([sum(p[0] for p in b) / 4, sum(p[1] for p in b) / 4, 1.0])) for b in boxes]
     tables: list[ScanTable] = []
     bands: list[tuple[float, float, list[float]]] = []
     for top, bottom in zip(rules, rules[1:]):
-        columns = _columns(down[int(top):int(bottom) + 1] > 0)
+        columns = _columns(down[int(top) : int(bottom) + 1] > 0)
         if len(columns) >= 4:  # three columns or more
             bands.append((top, bottom, columns))
             continue
@@ -68,15 +71,21 @@ def _columns(band: np.ndarray) -> list[float]:
     if height < 8:
         return []
     end = max(2, height // 5)
-    crossing = ((band.sum(axis=0) >= _FULL_HEIGHT * height)
-                & (band[:end].sum(axis=0) >= 0.8 * end) & (band[-end:].sum(axis=0) >= 0.8 * end))
+    crossing = (
+        (band.sum(axis=0) >= _FULL_HEIGHT * height)
+        & (band[:end].sum(axis=0) >= 0.8 * end)
+        & (band[-end:].sum(axis=0) >= 0.8 * end)
+    )
     return _runs(np.flatnonzero(crossing))
 
 
 def _skew(boxes: list) -> float:
     """The page's rotation, from the slope of the wider recognised lines' top edges."""
-    slopes = [math.atan2(b[1][1] - b[0][1], b[1][0] - b[0][0]) for b in boxes
-              if b[1][0] - b[0][0] > 3 * abs(b[3][1] - b[0][1])]
+    slopes = [
+        math.atan2(b[1][1] - b[0][1], b[1][0] - b[0][0])
+        for b in boxes
+        if b[1][0] - b[0][0] > 3 * abs(b[3][1] - b[0][1])
+    ]
     return float(np.median(slopes)) if slopes else 0.0
 
 

@@ -6,7 +6,15 @@ from pipeline.extract.numerals import chinese_to_int, parse_amount
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("5000", 5000), ("1.2万", 12000), ("3千", 3000), ("三百", 300), ("2,300", 2300), ("十二", 12), ("一万二千", 12000)],
+    [
+        ("5000", 5000),
+        ("1.2万", 12000),
+        ("3千", 3000),
+        ("三百", 300),
+        ("2,300", 2300),
+        ("十二", 12),
+        ("一万二千", 12000),
+    ],
 )
 def test_amounts(text, value):
     assert parse_amount(text) == value

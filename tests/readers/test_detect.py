@@ -21,7 +21,7 @@ def _zip(names: dict[str, bytes]) -> bytes:
         (b"%PDF-1.7\n...", "a.doc", "pdf"),
         (b"<!DOCTYPE html><html><body>news</body></html>", "a.pdf", "html"),
         (b"\xef\xbb\xbf<html><head>", "a.doc", "html"),
-        (b"MIME-Version: 1.0\nContent-Type: multipart/related; type=\"text/html\"", "a.doc", "html"),
+        (b'MIME-Version: 1.0\nContent-Type: multipart/related; type="text/html"', "a.doc", "html"),
         (b"{\\rtf1\\ansi ...}", "a.doc", "rtf"),
         (b"\xff\xd8\xff\xe0rest", "photo.pdf", "image"),
         (b"\x89PNG\r\n\x1a\nrest", "p.png", "image"),

@@ -36,6 +36,6 @@ def test_without_libreoffice_legacy_files_are_unsupported_with_a_how_to(monkeypa
 
 
 def test_a_doc_that_is_really_a_docx_is_read_as_docx():
-    path = next(INBOX / l["file"] for l in LABELS if l["file"].endswith(".doc") and l["format"] == "docx")
+    path = next(INBOX / lab["file"] for lab in LABELS if lab["file"].endswith(".doc") and lab["format"] == "docx")
     doc = read(path)
     assert doc.source.format == "docx" and doc.chars > 100

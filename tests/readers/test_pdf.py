@@ -9,7 +9,7 @@ from pipeline.errors import UnreadableFile
 from pipeline.model import BlockKind, Status
 from pipeline.readers import read_document
 from pipeline.readers.legacy import soffice_path
-from tests.conftest import LABELS, INBOX, needs_soffice, sample, source_for
+from tests.conftest import INBOX, LABELS, needs_soffice, sample, source_for
 
 
 def read(path):
@@ -54,7 +54,11 @@ def _draws_every_character_twice(path) -> bool:
 
 
 def test_fake_bold_doubled_characters_are_removed():
-    pdfs = [INBOX / l["file"] for l in LABELS if l["format"] == "pdf" and l["status"] == "ok" and "/" not in l["file"]]
+    pdfs = [
+        INBOX / lab["file"]
+        for lab in LABELS
+        if lab["format"] == "pdf" and lab["status"] == "ok" and "/" not in lab["file"]
+    ]
     fake = next(p for p in pdfs if _draws_every_character_twice(p))
     doc = read(fake)
     text = body_text(doc)
@@ -68,7 +72,7 @@ def test_page_numbers_are_footers_not_body():
 
 
 def test_the_sample_scan_is_read_by_ocr():
-    path = next(INBOX / l["file"] for l in LABELS if "扫描件" in l["file"])
+    path = next(INBOX / lab["file"] for lab in LABELS if "扫描件" in lab["file"])
     doc = read(path)
     assert doc.ocr_pages == list(range(1, doc.pages + 1)) and doc.ocr_confidence > 0.9
     assert any(b.kind is BlockKind.TITLE and "世界认可日" in b.text for b in doc.blocks)
@@ -117,9 +121,21 @@ def test_a_table_cut_by_page_breaks_is_one_table(tmp_path):
         cells[2].text = "，".join([visit] * (12 if k == 4 else 1)) + "。"
     word.add_paragraph("以上活动均按计划完成。")
     word.save(tmp_path / "总结.docx")
-    subprocess.run([soffice_path(), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "总结.docx")],
-                   capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [
+            soffice_path(),
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "总结.docx"),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     pdf_doc = read(tmp_path / "总结.pdf")
     assert pdf_doc.pages >= 2
     expected = [[c.text for c in row.cells] for row in table.rows]
