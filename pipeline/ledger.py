@@ -172,17 +172,17 @@ class Ledger:
         return {sha: json.loads(review) for sha, review in self.db.execute("SELECT sha256, review FROM reviews")}
 
     def save_reviews(self, reviews: dict[str, dict[str, str]]) -> None:
+        """Keep every review as given: an empty cell is a reviewer's word, never "no review"."""
         stamp = datetime.now().isoformat(timespec="seconds")
         with self.db:
-            for sha, review in reviews.items():
-                if any(review.values()):
-                    self.db.execute(
-                        "INSERT INTO reviews (sha256, review, updated) VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE "
-                        "SET review = excluded.review, updated = excluded.updated WHERE review != excluded.review",
-                        (sha, json.dumps(review, ensure_ascii=False, sort_keys=True), stamp),
-                    )
-                else:
-                    self.db.execute("DELETE FROM reviews WHERE sha256 = ?", (sha,))
+            self.db.executemany(
+                "INSERT INTO reviews (sha256, review, updated) VALUES (?, ?, ?) ON CONFLICT (sha256) DO UPDATE "
+                "SET review = excluded.review, updated = excluded.updated WHERE review != excluded.review",
+                [
+                    (sha, json.dumps(review, ensure_ascii=False, sort_keys=True), stamp)
+                    for sha, review in reviews.items()
+                ],
+            )
 
     def output_written(self, name: str, sha256: str) -> None:
         with self.db:

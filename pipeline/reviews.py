@@ -1,7 +1,8 @@
 """The reviewers' own columns in the digest: read back before each run, kept, written again.
 
 Reviews are keyed by the file's sha256, so renaming or moving a file keeps its review,
-and a review is carried over to a revised version of the same sender's document. A
+and a review is carried over to a revised version of the same sender's document the night
+the revision is first shown (after that each version's cells are its own). A
 reviewer's correction of sender, kind or activity types wins over extraction in the
 digest and the shortlist; records.jsonl keeps what was extracted, plus the review.
 """
@@ -90,18 +91,25 @@ def attach(records: list[Record], reviews: dict[str, dict[str, str]]) -> None:
         rec.review = dict(reviews.get(rec.sha256, {})) if rec.sha256 else {}
 
 
-def carry_over(records: list[Record]) -> None:
-    """A revised version with no review of its own takes its predecessor's."""
+def carry_over(records: list[Record], stored: dict[str, dict[str, str]]) -> None:
+    """A revision takes its predecessor's review once: the night it is first shown.
+
+    A version that has been shown has a stored review (empty when nobody wrote in it), so
+    after its first night its cells are its own: a reviewer's word on the superseded
+    original stays there, and a cell cleared on the revision stays cleared.
+    """
     by_file = {r.file: r for r in records}
     for rec in records:
         if rec.status == Status.SUPERSEDED and rec.review and rec.superseded_by in by_file:
             successor = by_file[rec.superseded_by]
-            if not any(successor.review.values()):
+            if successor.sha256 and successor.sha256 not in stored:
                 successor.review = dict(rec.review)
 
 
 def collect(records: list[Record]) -> dict[str, dict[str, str]]:
-    return {r.sha256: r.review for r in records if r.sha256 and r.review}
+    """Every shown version's review, blank ones too: a blank is a reviewer's word (or none
+    yet), and its row says the version has been shown, so nothing is carried onto it again."""
+    return {r.sha256: r.review for r in records if r.sha256}
 
 
 def corrected(record: Record, campaign: Campaign) -> Record:

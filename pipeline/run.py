@@ -164,7 +164,7 @@ def merge(
     mark_superseded(effective)
     for raw, eff in zip(records, effective):
         raw.status, raw.superseded_by = eff.status, eff.superseded_by
-    carry_over(records)
+    carry_over(records, reviews or {})
     return records
 
 

@@ -23,7 +23,7 @@ def ledger_status(out_dir: Path) -> str:
         f"台账：{path}",
         f"收件箱当前文件 {len(current)} 个："
         + "，".join(f"{STATUS_WORDS.get(k, k)} {n}" for k, n in sorted(counts.items())),
-        f"已移除的文件 {len(withdrawn)} 个；有审核意见的文件 {len(reviews)} 个",
+        f"已移除的文件 {len(withdrawn)} 个；有审核意见的文件 {sum(1 for r in reviews.values() if any(r.values()))} 个",
     ]
     if last:
         report = last["report"]
