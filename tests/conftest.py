@@ -1,20 +1,66 @@
-"""Shared fixtures: the committed sample inbox and its gold labels."""
+"""Shared fixtures: a copy of the sample inbox with its arrival times, and its gold labels.
+
+Tests never write into the repository: the samples are copied into a temporary folder once
+per session (git keeps no file times, so the copy gets the arrival times `make run` gives),
+and Hypothesis keeps no example database in the ci profile.
+"""
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
 import json
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from pipeline.campaign import load_campaign
 from pipeline.model import Source
 from pipeline.readers.detect import detect_format
 
 ROOT = Path(__file__).resolve().parents[1]
-INBOX = ROOT / "samples" / "inbox"
+
+# ci: the same examples on every clone (derandomised, no database), and no shrinking: a
+# failure prints the steps that failed, and `make test-deep` shrinks and searches further.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "deep", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def _load_sample_generator():
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_samples"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _sample_inbox() -> Path:
+    """The committed samples copied into a temporary folder, with their arrival times."""
+    work = Path(tempfile.mkdtemp(prefix="digest-samples-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
+    inbox = work / "inbox"
+    shutil.copytree(ROOT / "samples" / "inbox", inbox)
+    _load_sample_generator().restore_mtimes(inbox, ROOT / "samples" / "labels.json")
+    return inbox
+
+
+INBOX = _sample_inbox()
 LABELS = json.loads((ROOT / "samples" / "labels.json").read_text(encoding="utf-8"))
 
 needs_soffice = pytest.mark.skipif(
@@ -53,18 +99,6 @@ def source_for(path: Path, data: bytes | None = None) -> Source:
     return Source(rel, "", len(data), detect_format(data, rel))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def sample_arrival_times():
-    """Git does not keep file times; give the samples their arrival times as `make run` does."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_samples"] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    module.restore_mtimes(INBOX, ROOT / "samples" / "labels.json")
-
-
 @pytest.fixture(scope="session")
 def campaign():
     return load_campaign()
@@ -83,14 +117,24 @@ def prefect_harness(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def sample_batches(campaign):
+def sample_reads(campaign):
+    """Every sample file as read and extracted, before merging, once per session: by the
+    product's reader pool (two worker processes), as a night reads them."""
+    from pipeline.inbox import discover
+    from pipeline.workers import ReadPool
+
+    items = discover(INBOX)
+    with ReadPool(2, campaign) as pool:
+        found = pool.read(items)
+    return dict(zip((i.rel for i in items), found))
+
+
+@pytest.fixture(scope="session")
+def sample_batches(sample_reads):
     """Fresh copies of the samples' records as read, before merging (reading is the slow part)."""
     import copy
 
-    from pipeline.inbox import discover
-    from pipeline.run import read_files
-
-    raw = read_files(discover(INBOX), campaign)
+    raw = [rec for records in sample_reads.values() for rec in records]
     return lambda: [copy.deepcopy(raw)]
 
 

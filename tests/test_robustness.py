@@ -9,7 +9,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.dates import find_dates
@@ -108,7 +108,12 @@ def test_a_run_killed_at_any_moment_leaves_the_previous_outputs_and_the_next_run
         assert not list(out.glob(".*.tmp")), "a killed writer's temporary file is cleaned up"
 
 
-@settings(max_examples=300, deadline=None)
+def _examples(share: float) -> int:
+    """Examples as a share of the profile's (tests/conftest.py: ci 100, deep 1000)."""
+    return max(1, int(settings.default.max_examples * share))
+
+
+@settings(max_examples=_examples(3))
 @given(st.text())
 def test_date_and_number_finders_take_any_text(campaign, text):
     find_dates(text, 2018, date(2018, 6, 9), ("当天",))
@@ -117,7 +122,7 @@ def test_date_and_number_finders_take_any_text(campaign, text):
     chinese_to_int(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=_examples(2))
 @given(st.dates(min_value=date(2018, 1, 1), max_value=date(2018, 12, 31)))
 def test_every_written_form_of_a_date_round_trips(day):
     cn = lambda n: chinese_number(n)  # noqa: E731
@@ -138,7 +143,7 @@ def test_every_written_form_of_a_date_round_trips(day):
         assert found[0].days() == [day, later]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=_examples(2))
 @given(st.integers(min_value=1, max_value=99))
 def test_chinese_numerals_round_trip(n):
     assert chinese_to_int(chinese_number(n)) == n
@@ -158,7 +163,7 @@ def test_readers_survive_mutated_bytes(source, fmt, campaign):
     original = sample(source, fmt, "ok").read_bytes()
     reader = FileReader(extract=Extractor(campaign))
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=_examples(0.25))
     @given(_mutations(), st.integers(min_value=0, max_value=len(original)))
     def check(mutations, cut):
         data = bytearray(original[: max(cut, 1)] if cut % 3 == 0 else original)
