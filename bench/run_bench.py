@@ -121,7 +121,7 @@ def ocr_bench(pages: int, repeat: int) -> list[tuple[str, str, str]]:
     from pipeline.campaign import load_campaign
     from pipeline.inbox import discover
     from pipeline.readers import ocr
-    from pipeline.workers import ReadPool
+    from pipeline.runtime.workers import ReadPool
 
     sources = sorted((ROOT / "samples" / "inbox").glob("*.pdf"))
     images = []

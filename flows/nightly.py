@@ -24,10 +24,10 @@ from prefect.utilities.annotations import quote  # Prefect would otherwise walk 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
 from pipeline.inbox import InboxFile, Limits, discover
-from pipeline.ledger import LEDGER_FILE, Ledger
 from pipeline.outputs.report import STATUS_WORDS, report_markdown
-from pipeline.runlock import run_lock
-from pipeline.workers import ReadPool, warm_up
+from pipeline.records.ledger import LEDGER_FILE, Ledger
+from pipeline.runtime.runlock import run_lock
+from pipeline.runtime.workers import ReadPool, warm_up
 
 BATCHES_PER_WORKER = 4  # Prefect tasks per worker: progress to watch, little task overhead
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.campaign import CampaignError, load_campaign
-from pipeline.runlock import RunLocked
+from pipeline.runtime.runlock import RunLocked
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from pipeline.status import ledger_status
+    from pipeline.records.status import ledger_status
 
     print(ledger_status(args.out))
     return 0

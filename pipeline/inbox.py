@@ -10,9 +10,8 @@ import hashlib
 import io
 import logging
 import os
-import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -25,7 +24,6 @@ from pipeline.readers.detect import detect_format
 
 log = logging.getLogger(__name__)
 
-_COPY_MARK = re.compile(r"\(\d\)|（\d）|副本|复件|- Copy|copy", re.IGNORECASE)
 _DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".wps", ".rtf"}
 _IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -37,7 +35,7 @@ class Limits:
     max_archive_members: int = 1000
     max_archive_depth: int = 3
     max_ratio: int = 200  # uncompressed/compressed of one member, when it is large
-    # Enforced by the worker processes (pipeline.workers): a file that takes longer or
+    # Enforced by the worker processes (pipeline.runtime.workers): a file that takes longer or
     # needs more memory is stopped and recorded, the rest of the night goes on.
     read_seconds: float = 300.0  # measured: the slowest sample, a 3-page scan, reads in 4 s
     worker_memory_mb: int = 2048
@@ -137,7 +135,7 @@ class FileReader:
             doc = read_document(data, source)
         except UnreadableFile as e:
             return [self._bare(source, e.status, e.message)]
-        except MemoryError:  # the worker's hard memory limit (pipeline.workers) or the machine's
+        except MemoryError:  # the worker's hard memory limit (pipeline.runtime.workers) or the machine's
             return [self._bare(source, Status.FAILED, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))]
         except Exception as e:
             log.exception("unexpected error reading %s", rel)
@@ -280,31 +278,6 @@ def _skipped_member(name: str) -> bool:
         or base.startswith(("._", "~$"))
         or name.endswith("/")
     )
-
-
-def mark_duplicates(records: Iterable[Record]) -> list[Record]:
-    """Byte-identical files after the first (earliest arrival, then path) become duplicates."""
-    records = list(records)
-    first: dict[str, Record] = {}
-    for rec in sorted(records, key=lambda r: (r.arrived or "", bool(_COPY_MARK.search(r.file)), len(r.file), r.file)):
-        if rec.sha256 and rec.sha256 not in first:
-            first[rec.sha256] = rec
-    out = []
-    for rec in records:
-        original = first.get(rec.sha256)
-        if rec.sha256 and original is not None and original is not rec:
-            rec = Record(
-                file=rec.file,
-                sha256=rec.sha256,
-                format=rec.format,
-                status=Status.DUPLICATE,
-                size=rec.size,
-                arrived=rec.arrived,
-                duplicate_of=original.file,
-                error=f"与“{original.file}”内容完全相同，不重复统计",
-            )
-        out.append(rec)
-    return out
 
 
 def _human(size: int) -> str:

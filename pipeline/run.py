@@ -19,19 +19,19 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.campaign import Campaign, load_campaign
 from pipeline.extract import Extractor
-from pipeline.inbox import FileReader, InboxFile, Limits, discover, mark_duplicates
-from pipeline.ledger import LEDGER_FILE, Ledger, record_from_dict
+from pipeline.inbox import FileReader, InboxFile, Limits, discover
 from pipeline.model import Record, Status
 from pipeline.outputs.digest import DIGEST_FILE, DigestInput
 from pipeline.outputs.publish import sha256_of, write_digest_safely
 from pipeline.outputs.records import write_records
 from pipeline.outputs.report import write_run_report
 from pipeline.outputs.shortlist import write_shortlist
-from pipeline.reviews import attach, carry_over, collect, corrected, harvest
-from pipeline.revisions import mark_superseded
-from pipeline.runlock import run_lock
-from pipeline.score import rank_cases, shortlist
-from pipeline.workers import ReadPool
+from pipeline.records.ledger import LEDGER_FILE, Ledger, record_from_dict
+from pipeline.records.merge import merge
+from pipeline.records.reviews import collect, corrected, harvest
+from pipeline.records.score import rank_cases, shortlist
+from pipeline.runtime.runlock import run_lock
+from pipeline.runtime.workers import ReadPool
 
 NEEDS_PERSON = {Status.FAILED, Status.NEEDS_OCR, Status.UNSUPPORTED}
 SETTLE_SECONDS = 2.0  # a file changed this recently is checked again for a copy in progress
@@ -149,23 +149,6 @@ def record_in_ledger(results: Sequence[FileResult], out_dir: Path, campaign: Cam
         return ledger.record_run(
             ((r.rel, r.sha256, r.size, r.mtime, r.records) for r in results), __version__, campaign.digest
         )
-
-
-def merge(
-    batches: Sequence[Sequence[Record]], reviews: dict | None = None, campaign: Campaign | None = None
-) -> list[Record]:
-    """Put the workers' records together and settle what only the whole inbox shows:
-    duplicates, the reviewers' columns, and which versions supersede which."""
-    records = sorted(mark_duplicates(r for batch in batches for r in batch), key=lambda r: r.file)
-    attach(records, reviews or {})
-    campaign = campaign or load_campaign()
-    # Revisions are grouped by sender and kind as the reviewer corrected them.
-    effective = [corrected(r, campaign) for r in records]
-    mark_superseded(effective)
-    for raw, eff in zip(records, effective):
-        raw.status, raw.superseded_by = eff.status, eff.superseded_by
-    carry_over(records, reviews or {})
-    return records
 
 
 def previous_reviews(out_dir: Path) -> dict:

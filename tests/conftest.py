@@ -121,7 +121,7 @@ def sample_reads(campaign):
     """Every sample file as read and extracted, before merging, once per session: by the
     product's reader pool (two worker processes), as a night reads them."""
     from pipeline.inbox import discover
-    from pipeline.workers import ReadPool
+    from pipeline.runtime.workers import ReadPool
 
     items = discover(INBOX)
     with ReadPool(2, campaign) as pool:
@@ -140,6 +140,6 @@ def sample_batches(sample_reads):
 
 @pytest.fixture(scope="session")
 def sample_records(sample_batches, campaign):
-    from pipeline.run import merge
+    from pipeline.records.merge import merge
 
     return merge(sample_batches(), {}, campaign)

@@ -11,7 +11,7 @@ import pytest
 from pipeline.campaign import load_campaign
 from pipeline.inbox import FileReader, Limits, discover
 from pipeline.run import run
-from pipeline.workers import ReadPool
+from pipeline.runtime.workers import ReadPool
 from tests.bad_inputs import cases, long_documents
 
 CASES = cases()

@@ -5,8 +5,9 @@ import zipfile
 import pytest
 
 from pipeline import errors
-from pipeline.inbox import FileReader, Limits, discover, mark_duplicates, member_name
+from pipeline.inbox import FileReader, Limits, discover, member_name
 from pipeline.model import Status
+from pipeline.records.duplicates import mark_duplicates
 from pipeline.run import read_files
 from tests.conftest import INBOX, LABELS
 

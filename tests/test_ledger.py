@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from pipeline.ledger import LEDGER_FILE
+from pipeline.records.ledger import LEDGER_FILE
+from pipeline.records.status import ledger_status
 from pipeline.run import run
-from pipeline.status import ledger_status
 from tests.conftest import sample
 
 
@@ -34,7 +34,7 @@ def test_a_night_with_nothing_new_reads_nothing(inbox, tmp_path, campaign):
 def test_new_files_are_read_and_touched_files_are_recognised_by_content(inbox, tmp_path, campaign):
     out = tmp_path / "out"
     run(inbox, out, campaign)
-    touched = next(inbox.iterdir())
+    touched = sorted(inbox.iterdir())[0]
     os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime - 3600))
     renamed = sorted(inbox.iterdir())[1]
     renamed.rename(inbox / ("改名-" + renamed.name))
@@ -61,7 +61,7 @@ def test_a_changed_campaign_file_re_reads_everything(inbox, tmp_path, campaign):
 
 
 def test_a_file_still_being_copied_waits_for_the_next_run(inbox, tmp_path, campaign):
-    name = next(inbox.iterdir()).name
+    name = sorted(inbox.iterdir())[0].name
     (inbox / f"~${name}").write_bytes(b"lock")
     report = run(inbox, tmp_path / "out", campaign)
     assert report["waiting"] == [name] and report["files"] == 3

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from pipeline.ledger import LEDGER_FILE, Ledger
+from pipeline.records.ledger import LEDGER_FILE, Ledger
 from pipeline.run import run
 from tests.conftest import INBOX
 

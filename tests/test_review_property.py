@@ -28,8 +28,8 @@ from openpyxl import load_workbook
 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
-from pipeline.ledger import LEDGER_FILE, Ledger
-from pipeline.reviews import KEY_HEADER, REVIEW_COLUMNS
+from pipeline.records.ledger import LEDGER_FILE, Ledger
+from pipeline.records.reviews import KEY_HEADER, REVIEW_COLUMNS
 from tests.conftest import INBOX
 
 FIRST = [

@@ -19,7 +19,7 @@ from pipeline.inbox import FileReader
 from pipeline.model import Status
 from pipeline.readers.numbering import chinese_number
 from pipeline.run import run
-from pipeline.runlock import RunLocked, run_lock
+from pipeline.runtime.runlock import RunLocked, run_lock
 from tests.conftest import ROOT, sample
 
 OUTPUTS = ("records.jsonl", "digest.xlsx", "shortlist.docx", "shortlist.md", "run_report.json")
@@ -54,7 +54,7 @@ def test_a_second_run_refuses_while_one_is_running(small_inbox, tmp_path, campai
 def test_a_killed_runs_lock_does_not_block_the_next(tmp_path):
     out = tmp_path / "out"
     code = (
-        f"from pathlib import Path; from pipeline.runlock import run_lock; import time\n"
+        f"from pathlib import Path; from pipeline.runtime.runlock import run_lock; import time\n"
         f"with run_lock(Path({str(out)!r})):\n    print('locked', flush=True); time.sleep(60)"
     )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)

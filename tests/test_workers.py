@@ -13,8 +13,9 @@ from pipeline import errors
 from pipeline.campaign import load_campaign
 from pipeline.inbox import FileReader, InboxFile, Limits, discover
 from pipeline.model import Status
-from pipeline.workers import ReadPool, file_reader
+from pipeline.runtime.workers import ReadPool, file_reader
 from tests.conftest import INBOX as SAMPLES
+from tests.conftest import sample as labelled_sample
 
 
 def hostile_reader(campaign, limits):
@@ -56,8 +57,12 @@ def slow_start_reader(campaign, limits):
     return file_reader(campaign, limits)
 
 
+def good_docx() -> Path:
+    return labelled_sample("c01", "docx", "ok")
+
+
 def _inbox(tmp_path: Path, names: list[str]) -> list[InboxFile]:
-    sample = next(SAMPLES.glob("*.docx")).read_bytes()
+    sample = good_docx().read_bytes()
     for name in names:
         (tmp_path / name).write_bytes(sample)
     return discover(tmp_path)

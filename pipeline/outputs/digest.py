@@ -21,8 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline.campaign import Campaign
 from pipeline.model import Record, Status
 from pipeline.outputs.sheets import LATE_FILL, MISSING_FILL, Column, finish, fit_to_page_width, write_table
-from pipeline.reviews import BASELINE_SHEET, KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
-from pipeline.score import PART_NAMES, Case, METRIC_LABELS
+from pipeline.records.reviews import BASELINE_SHEET, KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
+from pipeline.records.score import PART_NAMES, Case, METRIC_LABELS
 
 DIGEST_FILE = "digest.xlsx"
 SHEETS = ("总览", "报送情况", "文件清单", "活动明细", "亮点与数据", "典型案例", "问题文件")

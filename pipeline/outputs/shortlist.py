@@ -32,7 +32,7 @@ from docx.shared import Mm, Pt, Twips
 from pipeline.campaign import Campaign
 from pipeline.model import Record
 from pipeline.outputs.atomic import atomic_path, write_text_atomic
-from pipeline.score import METRIC_LABELS, PART_NAMES, Case, metric_phrase
+from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case, metric_phrase
 
 SHORTLIST_DOCX = "shortlist.docx"
 SHORTLIST_MD = "shortlist.md"

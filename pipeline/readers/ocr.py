@@ -95,7 +95,7 @@ def _is_seal(image, box) -> bool:
 
 
 Recognised = tuple[list[dict], float, float, list[float], list[tuple[float, list[list[str]]]]]
-# Set in a reader worker (pipeline.workers): hands the pages of a long scan to idle workers.
+# Set in a reader worker (pipeline.runtime.workers): hands the pages of a long scan to idle workers.
 _spread: Callable[[bytes, list[int], Callable[[int], Recognised]], dict[int, Recognised]] | None = None
 
 

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.outputs.digest import SHEETS
-from pipeline.reviews import REVIEW_COLUMNS
-from pipeline.run import merge, previous_reviews, write_outputs
+from pipeline.records.reviews import REVIEW_COLUMNS
+from pipeline.records.merge import merge
+from pipeline.run import previous_reviews, write_outputs
 from tests.conftest import INBOX, LABELS
 
 

@@ -13,8 +13,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from pipeline.outputs.shortlist import EMPTY_TEXT, NO_METRICS_TEXT, FONTS, write_shortlist
-from pipeline.run import merge
-from pipeline.score import Case, rank_cases, shortlist
+from pipeline.records.merge import merge
+from pipeline.records.score import Case, rank_cases, shortlist
 
 RUN_DATE = date(2018, 7, 20)
 HEADING1 = re.compile(r"^[一二三四五六七八九十]+、")

@@ -35,7 +35,7 @@ from pipeline.readers.detect import detect_format
 
 log = logging.getLogger(__name__)
 
-PRELOAD = ["pipeline.warm"]
+PRELOAD = ["pipeline.runtime.warm"]
 POLL_SECONDS = 0.5  # how often memory is looked at while files are being read
 STARTUP_SECONDS = 60.0  # a new worker sets itself up (readers, jieba, the campaign) before its time limit starts
 Reader = Callable[[InboxFile], list[Record]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from pipeline.ledger import LEDGER_FILE, Ledger
 from pipeline.outputs.report import STATUS_WORDS
+from pipeline.records.ledger import LEDGER_FILE, Ledger
 
 
 def ledger_status(out_dir: Path) -> str:

@@ -1,4 +1,4 @@
-"""Imported once by the fork server that starts reader workers (pipeline.workers).
+"""Imported once by the fork server that starts reader workers (pipeline.runtime.workers).
 
 Whatever is loaded here is loaded in every worker for free: the readers, the extractors
 and jieba's dictionary with the default campaign's words (about 1 s, measured).
