@@ -21,6 +21,7 @@ from pipeline.errors import UnreadableFile
 from pipeline.model import Document, Record, Source, Status, record_from_document
 from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
+from pipeline.readers.ocr import OcrOptions
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class FileReader:
 
     limits: Limits = Limits()
     extract: Extractor = _no_extraction
+    ocr: OcrOptions = OcrOptions()  # threads and page sharing for scans, set by whoever runs the reader
 
     def read(self, item: InboxFile) -> list[Record]:
         if item.size > self.limits.max_file_bytes:
@@ -132,7 +134,7 @@ class FileReader:
                 return [self._bare(source, Status.NEEDS_OCR, errors.IMAGE_AS_DOCUMENT.format(ext=ext))]
             return [self._bare(source, Status.ATTACHMENT)]
         try:
-            doc = read_document(data, source)
+            doc = read_document(data, source, self.ocr)
         except UnreadableFile as e:
             return [self._bare(source, e.status, e.message)]
         except MemoryError:  # the worker's hard memory limit (pipeline.runtime.workers) or the machine's

@@ -10,13 +10,13 @@ from pipeline.errors import UnreadableFile
 from pipeline.model import Document, Source, Status
 from pipeline.readers.docx import read_docx
 from pipeline.readers.legacy import read_legacy
+from pipeline.readers.ocr import OcrOptions
 from pipeline.readers.pdf import read_pdf
 
 Reader = Callable[[bytes, Source], Document]
 
 READERS: dict[str, Reader] = {
     "docx": read_docx,
-    "pdf": read_pdf,
     "doc": read_legacy,
     "wps": read_legacy,
     "rtf": read_legacy,
@@ -37,8 +37,11 @@ _OTHER_KINDS = {
 }
 
 
-def read_document(data: bytes, source: Source) -> Document:
-    """Read one file whose format is already detected; raise UnreadableFile if it can't be."""
+def read_document(data: bytes, source: Source, ocr_options: OcrOptions | None = None) -> Document:
+    """Read one file whose format is already detected; raise UnreadableFile if it can't be.
+    `ocr_options` say how scanned pages are recognised in this process (threads, sharing)."""
+    if source.format == "pdf":  # the one format with scanned pages
+        return read_pdf(data, source, ocr_options)
     reader = READERS.get(source.format)
     if reader is not None:
         return reader(data, source)

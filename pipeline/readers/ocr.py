@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pypdfium2 as pdfium
@@ -30,42 +31,31 @@ _OCR_NOISE = [
 ]
 
 
-_threads = -1  # onnxruntime's own choice: all cores, right for one process reading alone
-
-
 class OcrUnavailable(RuntimeError):
     """rapidocr-onnxruntime is not installed."""
 
 
-def use_threads(count: int) -> None:
-    """Threads per recognition, set before the first page: one per worker when several
-    workers share the cores (measured: all-core sessions in two workers fight for them)."""
-    global _threads
-    _threads = count
-    _engine.cache_clear()
-
-
-@lru_cache(maxsize=1)
-def _engine():
+@lru_cache(maxsize=2)
+def _engine(threads: int = -1):
     """Loaded once per process (the models take a fraction of a second, but not per page)."""
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as e:
         raise OcrUnavailable(str(e)) from e
-    if _threads > 0:
+    if threads > 0:
         try:  # OpenCV (page preparation, table rules) keeps to the same share of the cores
             import cv2
 
-            cv2.setNumThreads(_threads)
+            cv2.setNumThreads(threads)
         except ImportError:
             pass
-        return RapidOCR(intra_op_num_threads=_threads, inter_op_num_threads=1)
+        return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
     return RapidOCR()
 
 
-def available() -> bool:
+def available(options: OcrOptions | None = None) -> bool:
     try:
-        _engine()
+        _engine((options or OcrOptions()).threads)
         return True
     except OcrUnavailable:
         return False
@@ -95,23 +85,33 @@ def _is_seal(image, box) -> bool:
 
 
 Recognised = tuple[list[dict], float, float, list[float], list[tuple[float, list[list[str]]]]]
-# Set in a reader worker (pipeline.runtime.workers): hands the pages of a long scan to idle workers.
-_spread: Callable[[bytes, list[int], Callable[[int], Recognised]], dict[int, Recognised]] | None = None
+# Shares out the pages of a long scan (bytes, page indices, recognise-one-page-here) and
+# returns each page's result: pipeline.runtime.workers hands them to idle workers.
+Spread = Callable[[bytes, list[int], Callable[[int], Recognised]], dict[int, Recognised]]
 
 
-def spread_with(spread) -> None:
-    global _spread
-    _spread = spread
+@dataclass(frozen=True)
+class OcrOptions:
+    """How this process recognises pages, passed down by whoever runs the reader.
+
+    threads: onnxruntime's threads per recognition; -1 lets it take every core, right for
+    one process reading alone, and 1 is right for each of several workers sharing the cores
+    (measured: all-core sessions in two workers fight for them). spread: who recognises
+    the pages of a scan of several pages; None reads them all here.
+    """
+
+    threads: int = -1
+    spread: Spread | None = None
 
 
-def recognise(pdf: pdfium.PdfDocument, data: bytes, indices: list[int]) -> dict[int, Recognised]:
+def recognise(pdf: pdfium.PdfDocument, data: bytes, indices: list[int], options: OcrOptions) -> dict[int, Recognised]:
     """OCR of the given pages: here, or with a scan of several pages spread over the workers."""
-    if _spread is not None and len(indices) > 1:
-        return _spread(data, indices, lambda i: ocr_page(pdf, i))
-    return {i: ocr_page(pdf, i) for i in indices}
+    if options.spread is not None and len(indices) > 1:
+        return options.spread(data, indices, lambda i: ocr_page(pdf, i, options.threads))
+    return {i: ocr_page(pdf, i, options.threads) for i in indices}
 
 
-def ocr_page(pdf: pdfium.PdfDocument, index: int) -> Recognised:
+def ocr_page(pdf: pdfium.PdfDocument, index: int, threads: int = -1) -> Recognised:
     """Recognise one page: (line dicts in points, page width, page height, confidences,
     ruled tables as (top in points, rows)); the lines in a ruled table's cells are not
     among the line dicts."""
@@ -121,7 +121,7 @@ def ocr_page(pdf: pdfium.PdfDocument, index: int) -> Recognised:
     page.close()
     if image.ndim == 3 and image.shape[2] == 4:
         image = image[..., :3]
-    result, _ = _engine()(image)
+    result, _ = _engine(threads)(image)
     scale = 72 / DPI
     lines, confidences, boxes = [], [], []
     for box, text, confidence in result or []:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ctypes
 import re
-import statistics
 from datetime import datetime
 
 import pypdfium2 as pdfium
@@ -21,20 +20,16 @@ from pipeline import errors
 from pipeline.errors import UnreadableFile
 from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source, Status, Table
 from pipeline.readers import ocr
+from pipeline.readers.layout import MARGINS, continues_paragraph, join_lines, paragraphs, text_lines
 from pipeline.readers.structure import mark_structure
-from pipeline.text import SENTENCE_END, collapse_doubled, looks_like_heading, normalize
+from pipeline.text import normalize
 
-_PAGE_NUMBER = re.compile(
-    r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(?:\s*[，,/]?\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$"
-)
-_MARGIN = 0.07  # share of the page height at top and bottom where headers and footers sit
 MIN_CHARS_PER_PAGE = 15  # below this on average a PDF has no usable text layer
 SCAN_PICTURE_SHARE = 0.5
-_MARGINS = (BlockKind.HEADER, BlockKind.FOOTER)
 _MIN_RULES = 4  # ruling strokes on a page before it is worth looking for a ruled table
 
 
-def read_pdf(data: bytes, source: Source) -> Document:
+def read_pdf(data: bytes, source: Source, ocr_options: ocr.OcrOptions | None = None) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -42,14 +37,14 @@ def read_pdf(data: bytes, source: Source) -> Document:
             raise UnreadableFile(errors.ENCRYPTED) from e
         raise UnreadableFile(errors.CORRUPT) from e
     try:
-        return _read(pdf, data, source)
+        return _read(pdf, data, source, ocr_options or ocr.OcrOptions())
     except pdfium.PdfiumError as e:
         raise UnreadableFile(errors.CORRUPT) from e
     finally:
         pdf.close()
 
 
-def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
+def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source, ocr_options: ocr.OcrOptions) -> Document:
     doc = Document(source=source, metadata=_metadata(pdf.get_metadata_dict()), pages=len(pdf))
     emphasised: list[bool] = []
     ocr_confidences: list[float] = []
@@ -75,7 +70,7 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         pages.append((width, height, chars, _edges(paths, height), scanned))
         page.close()
     scans = [i for i, (*_, scanned) in enumerate(pages) if scanned]
-    recognised = ocr.recognise(pdf, data, scans) if scans and ocr.available() else {}
+    recognised = ocr.recognise(pdf, data, scans, ocr_options) if scans and ocr.available(ocr_options) else {}
     open_table: Table | None = None  # the table the last page ended with
     for page_no, (width, height, chars, edges, _) in enumerate(pages, start=1):
         items: list[tuple[float, Block, bool]] = []
@@ -90,9 +85,9 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         for table in _tables(edges, width, height):
             page_tables.append((table.bbox[1], [[_cell_text(chars, cell) for cell in row.cells] for row in table.rows]))
             chars = [ch for ch in chars if not _inside(ch, table.bbox)]
-        for top, text, kind, align, big in _paragraphs(lines if lines is not None else _lines(chars), width, height):
+        for top, text, kind, align, big in paragraphs(lines if lines is not None else text_lines(chars), width, height):
             items.append((top, Block(text, kind, Location(page=page_no), align=align), big))
-        first_text = min((top for top, b, _ in items if b.kind not in _MARGINS), default=float("inf"))
+        first_text = min((top for top, b, _ in items if b.kind not in MARGINS), default=float("inf"))
         for n, (top, rows) in enumerate(sorted(page_tables, key=lambda t: t[0])):
             continued = _continue_table(doc, open_table, rows, page_no) if n == 0 and top < first_text else None
             items += (
@@ -101,11 +96,11 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
                 else _add_table(doc, rows, page_no, top)
             )
         items.sort(key=lambda item: item[0])
-        body = [b for _, b, _ in items if b.kind not in _MARGINS]
+        body = [b for _, b, _ in items if b.kind not in MARGINS]
         open_table = doc.tables[-1] if body and body[-1].kind is BlockKind.TABLE_CELL and doc.tables else None
         for n, (_, block, big) in enumerate(items):
-            if n == 0 or all(b.kind in _MARGINS for _, b, _ in items[:n]):
-                if _continues(doc.blocks, block):
+            if n == 0 or all(b.kind in MARGINS for _, b, _ in items[:n]):
+                if continues_paragraph(doc.blocks, block):
                     continue
             if block.kind is BlockKind.PARAGRAPH:
                 paragraph_no += 1
@@ -116,13 +111,13 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, source: Source) -> Document:
         doc.ocr_confidence = round(sum(ocr_confidences) / len(ocr_confidences), 3)
         if doc.ocr_confidence < ocr.MIN_CONFIDENCE:
             raise UnreadableFile(errors.POOR_SCAN, Status.NEEDS_OCR)
-    visible = sum(len(b.text) for b in doc.blocks if b.kind not in _MARGINS)
+    visible = sum(len(b.text) for b in doc.blocks if b.kind not in MARGINS)
     if visible < MIN_CHARS_PER_PAGE * max(1, doc.pages):
         if doc.images:
             if doc.ocr_pages:
                 message = errors.POOR_SCAN  # recognised, but next to nothing legible
             else:
-                message = errors.NO_TEXT_LAYER if ocr.available() else errors.NO_OCR_PACKAGE
+                message = errors.NO_TEXT_LAYER if ocr.available(ocr_options) else errors.NO_OCR_PACKAGE
             raise UnreadableFile(message, Status.NEEDS_OCR)
         if not visible:
             raise UnreadableFile(errors.EMPTY_PDF)
@@ -159,7 +154,7 @@ def _continue_table(doc: Document, table: Table | None, rows: list[list[str]], p
         last = table.rows[-1]
         for c, text in enumerate(rows.pop(0)):
             if text:
-                last[c] = _join_lines([last[c], text])
+                last[c] = join_lines([last[c], text])
         cut = len(table.rows)
         for block in doc.blocks:
             if block.kind is BlockKind.TABLE_CELL and block.loc.table == table.index and block.loc.row == cut:
@@ -181,23 +176,6 @@ def _squeezed(row: list[str]) -> list[str]:
 def _rest_of_row(above: list[str], row: list[str]) -> bool:
     filled = [c for c, text in enumerate(row) if text]
     return bool(filled) and not row[0] and len(filled) <= max(1, len(row) // 3) and all(above[c] for c in filled)
-
-
-def _continues(blocks: list[Block], block: Block) -> bool:
-    """A paragraph cut by a page break: the page's first line finishes the last one."""
-    last = next((b for b in reversed(blocks) if b.kind not in _MARGINS), None)
-    if (
-        last is None
-        or last.kind is not BlockKind.PARAGRAPH
-        or block.kind is not BlockKind.PARAGRAPH
-        or last.align
-        or block.align
-        or last.text[-1] in SENTENCE_END + "：:"
-        or looks_like_heading(block.text)
-    ):
-        return False
-    last.text = _join_lines([last.text, block.text])
-    return True
 
 
 def _chars(page: pdfium.PdfPage, height: float) -> list[dict]:
@@ -329,139 +307,7 @@ def _cell_text(chars: list[dict], cell: tuple[float, float, float, float] | None
     if not cell:
         return ""
     inside = [ch for ch in chars if _inside(ch, cell)]
-    return _join_lines([normalize(ln["text"]) for ln in _lines(inside)]) if inside else ""
-
-
-def _paragraphs(lines: list[dict], width: float, height: float):
-    """Yield (top, text, kind, align, emphasised) for the prose of one page, from its lines
-    (built from characters, or recognised by OCR)."""
-    if not lines:
-        return
-    body_size = statistics.median(ln["size"] for ln in lines)
-    left = min(ln["x0"] for ln in lines)
-    right = max(ln["x1"] for ln in lines)
-    centre = (left + right) / 2  # centred within the text block, not the paper
-    current: list[str] = []
-    state: dict = {}
-
-    def flush():
-        if current:
-            text = _join_lines(current)
-            yield state["top"], text, state["kind"], state["align"], state["big"]
-            current.clear()
-
-    prev = None
-    for ln in lines:
-        text = collapse_doubled(normalize(ln["text"]))
-        if not text:
-            continue
-        size = ln["size"]
-        kind = _margin_kind(ln, text, (0.0, 0.0, width, height), height)
-        align = _alignment(ln, left, right, centre, body_size)
-        big = size >= body_size * 1.25
-        if kind is not None:
-            yield from flush()
-            yield ln["top"], text, kind, None, False
-            prev = None
-            continue
-        if prev is None or _starts_paragraph(prev, ln, text, align, big, left, right, body_size):
-            yield from flush()
-            state.update(top=ln["top"], kind=BlockKind.PARAGRAPH, align=align, big=big)
-        current.append(text)
-        prev = (ln, text, align, big)
-    yield from flush()
-
-
-def _lines(chars: list[dict]) -> list[dict]:
-    """Group characters into text lines by vertical overlap, left to right.
-
-    A gap wider than a character becomes a double space, which `normalize` keeps as a
-    separator (unruled table columns, "姓名  张三"), while ordinary spacing disappears.
-    """
-    rows: list[list[dict]] = []
-    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        if rows:
-            last = rows[-1]
-            top, bottom = last[0]["top"], last[0]["bottom"]
-            overlap = min(bottom, c["bottom"]) - max(top, c["top"])
-            if overlap > 0.5 * min(bottom - top, c["bottom"] - c["top"]):
-                last.append(c)
-                continue
-        rows.append([c])
-    lines = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
-        size = statistics.median(c["size"] for c in row)
-        parts, prev_x1 = [], None
-        for c in row:
-            if prev_x1 is not None:
-                gap = c["x0"] - prev_x1
-                if gap > 1.0 * size:
-                    parts.append("  ")
-                elif gap > 0.25 * size:
-                    parts.append(" ")
-            parts.append(c["text"])
-            prev_x1 = c["x1"]
-        text = "".join(parts)
-        if text.strip():
-            lines.append(
-                {
-                    "text": text,
-                    "x0": row[0]["x0"],
-                    "x1": max(c["x1"] for c in row),
-                    "top": min(c["top"] for c in row),
-                    "bottom": max(c["bottom"] for c in row),
-                    "size": size,
-                }
-            )
-    return lines
-
-
-def _margin_kind(ln, text: str, bbox, height: float) -> BlockKind | None:
-    """Lines in the top or bottom band of the page are the header or footer (letterhead,
-    page numbers); a page number is a footer wherever it sits."""
-    if ln["top"] < bbox[1] + _MARGIN * height:
-        return BlockKind.HEADER
-    if ln["bottom"] > bbox[3] - _MARGIN * height or (_PAGE_NUMBER.match(text) and len(text) < 12):
-        return BlockKind.FOOTER
-    return None
-
-
-def _alignment(ln, left: float, right: float, centre: float, size: float) -> str | None:
-    indent, gap = ln["x0"] - left, right - ln["x1"]
-    if indent > 2 * size and abs((ln["x0"] + ln["x1"]) / 2 - centre) < 1.5 * size and gap > 2 * size:
-        return "center"
-    if indent > (right - left) * 0.4 and (gap < 1.5 * size or ln["x1"] - ln["x0"] < (right - left) * 0.5):
-        return "right"  # flush right, or a 落款 indented from the right ("右空四字")
-    return None
-
-
-def _starts_paragraph(prev, ln, text: str, align, big: bool, left: float, right: float, size: float) -> bool:
-    p_ln, p_text, p_align, p_big = prev
-    if align or p_align or big != p_big:
-        return True  # centred titles, right-aligned 落款 and large lines stand alone
-    if ln["top"] - p_ln["bottom"] > 1.2 * size:
-        return True  # a blank line's worth of space
-    if p_ln["x1"] >= right - 2 * size and p_ln["x0"] < left + 3 * size and p_text[-1] not in SENTENCE_END + "：:":
-        return False  # the previous line ran to the margin mid-sentence: this one continues it
-        # (lists with a hanging indent start their second line further right)
-    if ln["x0"] - left > 1.2 * size:
-        return True  # first-line indent
-    if p_ln["x1"] < right - 2 * size:
-        return True  # the previous line stopped short: it ended its paragraph
-    if looks_like_heading(text) or looks_like_heading(p_text):
-        return True
-    return False
-
-
-def _join_lines(lines: list[str]) -> str:
-    """Join wrapped lines: no space between CJK, one space between Latin words."""
-    out = ""
-    for line in lines:
-        if out and out[-1].isascii() and out[-1].isalnum() and line[:1].isascii() and line[:1].isalnum():
-            out += " "
-        out += line
-    return normalize(out)
+    return join_lines([normalize(ln["text"]) for ln in text_lines(inside)]) if inside else ""
 
 
 def _metadata(info: dict) -> Metadata:

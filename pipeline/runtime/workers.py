@@ -32,6 +32,7 @@ from pipeline.campaign import Campaign
 from pipeline.inbox import FileReader, InboxFile, Limits
 from pipeline.model import Record, Source, Status
 from pipeline.readers.detect import detect_format
+from pipeline.readers.ocr import OcrOptions
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,14 @@ PRELOAD = ["pipeline.runtime.warm"]
 POLL_SECONDS = 0.5  # how often memory is looked at while files are being read
 STARTUP_SECONDS = 60.0  # a new worker sets itself up (readers, jieba, the campaign) before its time limit starts
 Reader = Callable[[InboxFile], list[Record]]
-ReaderFactory = Callable[[Campaign, Limits], Reader]
+ReaderFactory = Callable[[Campaign, Limits, OcrOptions], Reader]
 
 
-def file_reader(campaign: Campaign, limits: Limits) -> Reader:
+def file_reader(campaign: Campaign, limits: Limits, ocr_options: OcrOptions = OcrOptions()) -> Reader:
     """The product's reader: read and extract (tests pass others that hang or crash)."""
     from pipeline.extract import Extractor
 
-    return FileReader(limits=limits, extract=Extractor(campaign)).read
+    return FileReader(limits=limits, extract=Extractor(campaign), ocr=ocr_options).read
 
 
 def _context():
@@ -82,11 +83,11 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
         pass
     from pipeline.readers import ocr
 
-    if ocr_threads > 0:
-        ocr.use_threads(ocr_threads)
-    if spread:
-        ocr.spread_with(lambda data, indices, local: _spread_pages(conn, data, indices, local))
-    read = factory(campaign, limits)
+    options = OcrOptions(
+        threads=ocr_threads if ocr_threads > 0 else -1,
+        spread=(lambda data, indices, local: _spread_pages(conn, data, indices, local)) if spread else None,
+    )
+    read = factory(campaign, limits, options)
     conn.send(("ready",))  # a file's time limit counts from here, not from the fork
     memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
     scans: dict[int, object] = {}  # the other worker's scan whose pages this one is helping with
@@ -104,7 +105,7 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
 
                 scans.clear()
                 scans[key] = pypdfium2.PdfDocument(data)
-            conn.send(("page_done", _page(lambda i, doc=scans[key]: ocr.ocr_page(doc, i), index)))
+            conn.send(("page_done", _page(lambda i, doc=scans[key]: ocr.ocr_page(doc, i, options.threads), index)))
             continue
         item = message[1]
         try:
@@ -242,6 +243,7 @@ class ReadPool:
         if ocr_threads is None:
             ocr_threads = 1 if self.size > 1 else -1
         self._args = (factory, campaign, limits, ocr_threads, self.size > 1)
+        warm_up()  # workers fork from a server with the readers and jieba loaded (a no-op if it runs)
         # Largest file first: the long reads start early instead of finishing a night alone.
         self._queue: list[tuple[int, int, _Job]] = []  # a heap of (-size, arrival, job)
         self._arrivals = itertools.count()

@@ -126,7 +126,7 @@ def test_a_scan_too_poor_to_read_stays_needs_ocr_with_a_message():
 
 
 def test_without_the_ocr_package_scans_say_how_to_enable_it(monkeypatch):
-    def missing():
+    def missing(*args):
         raise ocr.OcrUnavailable("No module named 'rapidocr_onnxruntime'")
 
     monkeypatch.setattr(ocr, "_engine", missing)
