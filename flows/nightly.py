@@ -24,7 +24,8 @@ from prefect.utilities.annotations import quote  # Prefect would otherwise walk 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
 from pipeline.inbox import InboxFile, Limits, discover
-from pipeline.outputs.report import STATUS_WORDS, report_markdown
+from pipeline.model import STATUS_WORDS
+from pipeline.outputs.report import report_markdown
 from pipeline.records.ledger import LEDGER_FILE, Ledger
 from pipeline.runtime.runlock import run_lock
 from pipeline.runtime.workers import ReadPool, warm_up

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import errors
 from pipeline.errors import UnreadableFile
-from pipeline.model import Document, Record, Source, Status, record_from_document
+from pipeline.model import Document, Record, Source, Status, record_from_document, unread_record
 from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
 from pipeline.readers.ocr import OcrOptions
@@ -110,16 +110,8 @@ class FileReader:
             data = item.path.read_bytes()
         except OSError as e:
             log.warning("cannot read %s: %s", item.rel, e)
-            return [
-                Record(
-                    file=item.rel,
-                    sha256="",
-                    format="unknown",
-                    status=Status.FAILED,
-                    error=f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限",
-                    arrived=item.arrived,
-                )
-            ]
+            message = f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限"
+            return [unread_record(Source(item.rel, "", item.size, "unknown", item.arrived), Status.FAILED, message)]
         return self.read_bytes(data, item.rel, item.arrived)
 
     def read_bytes(self, data: bytes, rel: str, arrived: str | None, depth: int = 0) -> list[Record]:
@@ -131,18 +123,18 @@ class FileReader:
         if source.format in ATTACHMENT_FORMATS:
             ext = PurePosixPath(rel).suffix.lower()
             if source.format == "image" and ext in _DOCUMENT_EXTENSIONS:  # a photo of the document, renamed
-                return [self._bare(source, Status.NEEDS_OCR, errors.IMAGE_AS_DOCUMENT.format(ext=ext))]
-            return [self._bare(source, Status.ATTACHMENT)]
+                return [unread_record(source, Status.NEEDS_OCR, errors.IMAGE_AS_DOCUMENT.format(ext=ext))]
+            return [unread_record(source, Status.ATTACHMENT)]
         try:
             doc = read_document(data, source, self.ocr)
         except UnreadableFile as e:
-            return [self._bare(source, e.status, e.message)]
+            return [unread_record(source, e.status, e.message)]
         except MemoryError:  # the worker's hard memory limit (pipeline.runtime.workers) or the machine's
-            return [self._bare(source, Status.FAILED, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))]
+            return [unread_record(source, Status.FAILED, errors.READ_MEMORY.format(mb=self.limits.worker_memory_mb))]
         except Exception as e:
             log.exception("unexpected error reading %s", rel)
             message = f"读取时出现意外错误（{type(e).__name__}）；请人工查看此文件，并把它转给技术人员排查"
-            return [self._bare(source, Status.FAILED, message)]
+            return [unread_record(source, Status.FAILED, message)]
         record = record_from_document(doc)
         try:
             return [self.extract(doc, record)]
@@ -155,16 +147,16 @@ class FileReader:
 
     def _archive(self, data: bytes, source: Source, depth: int) -> list[Record]:
         if depth >= self.limits.max_archive_depth:
-            return [self._bare(source, Status.FAILED, errors.ZIP_TOO_DEEP)]
+            return [unread_record(source, Status.FAILED, errors.ZIP_TOO_DEEP)]
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
             infos = [i for i in zf.infolist() if not i.is_dir()]
         except (zipfile.BadZipFile, OSError, ValueError) as e:
             log.info("bad archive %s: %s", source.path, e)
-            return [self._bare(source, Status.FAILED, errors.CORRUPT)]
+            return [unread_record(source, Status.FAILED, errors.CORRUPT)]
         total = sum(i.file_size for i in infos)
         if total > self.limits.max_archive_total or len(infos) > self.limits.max_archive_members:
-            return [self._bare(source, Status.FAILED, errors.ZIP_BOMB.format(size=_human(total)))]
+            return [unread_record(source, Status.FAILED, errors.ZIP_BOMB.format(size=_human(total)))]
         records: list[Record] = []
         members: list[str] = []
         with zf:
@@ -175,7 +167,7 @@ class FileReader:
                 rel = _unique(f"{source.path}/{name}", members)
                 members.append(rel)
                 records.extend(self._member(zf, info, name, rel, source.arrived, depth))
-        archive = self._bare(source, Status.OK)
+        archive = unread_record(source, Status.OK)
         archive.members = members
         return [archive, *records]
 
@@ -183,17 +175,7 @@ class FileReader:
         self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str, arrived: str | None, depth: int
     ) -> list[Record]:
         def failed(message: str) -> list[Record]:
-            return [
-                Record(
-                    file=rel,
-                    sha256="",
-                    format="unknown",
-                    status=Status.FAILED,
-                    error=message,
-                    size=info.file_size,
-                    arrived=arrived,
-                )
-            ]
+            return [unread_record(Source(rel, "", info.file_size, "unknown", arrived), Status.FAILED, message)]
 
         if not _safe_member(name):
             return failed(errors.UNSAFE_MEMBER)
@@ -213,27 +195,8 @@ class FileReader:
 
     def _too_large(self, rel: str, size: int, arrived: str | None, source: Source | None = None) -> Record:
         message = errors.TOO_LARGE.format(size=_human(size), limit=_human(self.limits.max_file_bytes))
-        return Record(
-            file=rel,
-            sha256=source.sha256 if source else "",
-            format=source.format if source else "unknown",
-            status=Status.FAILED,
-            error=message,
-            size=size,
-            arrived=arrived,
-        )
-
-    @staticmethod
-    def _bare(source: Source, status: Status, error: str | None = None) -> Record:
-        return Record(
-            file=source.path,
-            sha256=source.sha256,
-            format=source.format,
-            status=status,
-            error=error,
-            size=source.size,
-            arrived=source.arrived,
-        )
+        known = source or Source(rel, "", size, "unknown", arrived)
+        return unread_record(Source(rel, known.sha256, size, known.format, arrived), Status.FAILED, message)
 
 
 def _unique(rel: str, taken: list[str]) -> str:

@@ -31,6 +31,18 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"  # a later version from the same sender and kind replaces it
 
 
+# What each status is called wherever a person reads it (digest, run report, status, Prefect).
+STATUS_WORDS = {
+    "ok": "已读取",
+    "failed": "读取失败",
+    "needs_ocr": "扫描件待识别",
+    "unsupported": "格式不支持",
+    "duplicate": "重复文件",
+    "attachment": "附件（图片/视频）",
+    "superseded": "已被新版本替代",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a block sits, so every extracted fact can point at its evidence."""
@@ -164,4 +176,17 @@ def record_from_document(doc: Document) -> Record:
         title=doc.metadata.title,
         ocr=bool(doc.ocr_pages),
         ocr_confidence=doc.ocr_confidence,
+    )
+
+
+def unread_record(source: Source, status: str, error: str | None = None) -> Record:
+    """A file that was not read, or not read through: what is known without reading it."""
+    return Record(
+        file=source.path,
+        sha256=source.sha256,
+        format=source.format,
+        status=status,
+        error=error,
+        size=source.size,
+        arrived=source.arrived,
     )

@@ -80,7 +80,7 @@ def collapse_doubled(text: str) -> str:
 
 
 HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章部分条]"
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章部分条]"
     r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])"
 )
 SENTENCE_END = "。！？；!?;"
@@ -100,3 +100,18 @@ def split_sentences(text: str) -> list[str]:
         if s:
             out.append(s)
     return out
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (enough for list labels)."""
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)

@@ -17,9 +17,9 @@ from pipeline.extract.metrics import find_metrics
 from pipeline.extract.numerals import chinese_to_int, parse_amount
 from pipeline.inbox import FileReader
 from pipeline.model import Status
-from pipeline.readers.numbering import chinese_number
 from pipeline.run import run
 from pipeline.runtime.runlock import RunLocked, run_lock
+from pipeline.text import chinese_number
 from tests.conftest import ROOT, sample
 
 OUTPUTS = ("records.jsonl", "digest.xlsx", "shortlist.docx", "shortlist.md", "run_report.json")

@@ -19,17 +19,13 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.campaign import Campaign
-from pipeline.model import Record, Status
+from pipeline.model import STATUS_WORDS, Record, Status
 from pipeline.outputs.sheets import LATE_FILL, MISSING_FILL, Column, finish, fit_to_page_width, write_table
 from pipeline.records.reviews import BASELINE_SHEET, KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
 from pipeline.records.score import PART_NAMES, Case, METRIC_LABELS
 
 DIGEST_FILE = "digest.xlsx"
 SHEETS = ("总览", "报送情况", "文件清单", "活动明细", "亮点与数据", "典型案例", "问题文件")
-STATUS_LABELS = {
-    "ok": "已读取", "failed": "读取失败", "needs_ocr": "扫描件待识别", "unsupported": "格式不支持",
-    "duplicate": "重复文件", "attachment": "附件（图片/视频）", "superseded": "已被新版本替代",
-}
 KIND_OF_SENDER = {"regulator": "必报单位", "demo_zone": "示范区建设单位", "institution": "从业机构", "unknown": "其他/未识别"}
 REVIEW_COLS = [Column(h, review=True, width=14 if h != "审核意见" else 30) for h in REVIEW_COLUMNS]
 KEY_COL = Column(KEY_HEADER, hidden=True, width=10)
@@ -186,7 +182,7 @@ def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
     for rec in data.records:
         eff = effective.get(rec.file, rec)
         rows.append([
-            _link(rec, data.inbox, out_dir), STATUS_LABELS.get(str(rec.status), str(rec.status)), rec.format,
+            _link(rec, data.inbox, out_dir), STATUS_WORDS.get(str(rec.status), str(rec.status)), rec.format,
             eff.submitter, KIND_OF_SENDER.get(eff.submitter_kind or "", ""), KIND_LABELS.get(eff.doc_kind or "", ""),
             date.fromisoformat(eff.doc_date) if eff.doc_date else None, arrival(rec, tz),
             "、".join(eff.activity_types), "、".join(d[5:].replace("-", "/") for d in rec.activity_dates),
@@ -272,7 +268,7 @@ def _problems(ws, data: DigestInput) -> None:
     for rec in data.effective:
         status = str(rec.status)
         if status in _ACTIONS:
-            rows.append([rec.file, STATUS_LABELS[status], rec.error, _ACTIONS[status]])
+            rows.append([rec.file, STATUS_WORDS[status], rec.error, _ACTIONS[status]])
         elif rec.status == Status.OK and not rec.submitter:
             rows.append([rec.file, "报送单位未识别", "未能从落款、标题、文号或文件名识别报送单位",
                          "在“文件清单”的“更正报送单位”列填写单位名称"])

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.model import STATUS_WORDS
 from pipeline.outputs.atomic import write_text_atomic
 
 RUN_REPORT_FILE = "run_report.json"
 RUN_REPORT_MD = "run_report.md"
-STATUS_WORDS = {
-    "ok": "已读取", "failed": "读取失败", "needs_ocr": "扫描件待识别", "unsupported": "格式不支持",
-    "duplicate": "重复文件", "attachment": "附件", "superseded": "已被新版本替代",
-}
 
 
 def report_markdown(report: dict) -> str:

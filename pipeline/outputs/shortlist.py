@@ -33,6 +33,7 @@ from pipeline.campaign import Campaign
 from pipeline.model import Record
 from pipeline.outputs.atomic import atomic_path, write_text_atomic
 from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case, metric_phrase
+from pipeline.text import HEADING, chinese_number
 
 SHORTLIST_DOCX = "shortlist.docx"
 SHORTLIST_MD = "shortlist.md"
@@ -52,8 +53,6 @@ SENTENCE_LIMIT = 110  # characters of one quoted sentence before it is cut at a 
 EMPTY_TEXT = "本次尚无可推荐的活动总结。"
 NO_METRICS_TEXT = "报告未提供量化数据。"
 
-_CN_DIGITS = "零一二三四五六七八九"
-_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ACTIVITY_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日|当天")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -117,7 +116,7 @@ def _introduction(picked: list[Case], ranked_count: int, summaries: int, run_dat
     else:
         received = (f"截至{today}，共收到活动总结{summaries}份，剔除重复报送和已被新版本替代的文件后，"
                     f"对{ranked_count}份逐一评分。")
-    how = (f"评分综合{'、'.join(PART_NAMES)}{_cn_number(len(PART_NAMES))}个方面，得分由高到低排序；"
+    how = (f"评分综合{'、'.join(PART_NAMES)}{chinese_number(len(PART_NAMES))}个方面，得分由高到低排序；"
            "审核人员在“是否推荐”中填写“是”的直接列入，填写“否”的不予列入。")
     if not picked:
         return received + how
@@ -138,7 +137,7 @@ def _case_paragraphs(number: int, case: Case) -> list[Para]:
     if comment:
         reasons += f"审核意见：{_end_sentence(comment)}"
     return [
-        Para("heading1", f"{_cn_number(number)}、{_sender(record)}（得分{case.score:g}）"),
+        Para("heading1", f"{chinese_number(number)}、{_sender(record)}（得分{case.score:g}）"),
         Para("heading2", "（一）主要做法"),
         Para("body", "".join(practice) or "报告未写明具体做法。"),
         Para("heading2", "（二）成效"),
@@ -169,7 +168,7 @@ def _practice_sentences(record: Record) -> list[str]:
     usable = []
     for text in candidates:
         text = _clean(text)
-        if not text or _HEADING_RE.match(text) or _FUTURE_RE.search(text) or _is_tally(text):
+        if not text or HEADING.match(text) or _FUTURE_RE.search(text) or _is_tally(text):
             continue
         if any(text in u or u in text for u in usable):
             continue
@@ -189,7 +188,7 @@ def _effect_text(record: Record, used: set[str]) -> str:
     for h in record.highlights:
         candidate = _end_sentence(_trim(_clean(h.get("text", ""))))
         counted = [_NUMBER_RE.match(c)[0] for c in _COUNTED_RE.findall(candidate)]
-        if candidate in used or _HEADING_RE.match(candidate) or not counted:
+        if candidate in used or HEADING.match(candidate) or not counted:
             continue
         new = sum(1 for n in counted if n not in known)
         # A sentence that adds a number beats one that repeats the metrics; among those,
@@ -224,14 +223,6 @@ def _trim(text: str, limit: int = SENTENCE_LIMIT) -> str:
 def _end_sentence(text: str) -> str:
     text = text.rstrip(_CLAUSE_END + " ")
     return text if not text or text.endswith(("……", *_SENTENCE_END)) else text + "。"
-
-
-def _cn_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (headings run well below a hundred)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 # -- Markdown -------------------------------------------------------------------------------

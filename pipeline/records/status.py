@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from pipeline.outputs.report import STATUS_WORDS
+from pipeline.model import STATUS_WORDS
 from pipeline.records.ledger import LEDGER_FILE, Ledger
 
 

@@ -30,7 +30,7 @@ from multiprocessing.connection import wait
 from pipeline import errors
 from pipeline.campaign import Campaign
 from pipeline.inbox import FileReader, InboxFile, Limits
-from pipeline.model import Record, Source, Status
+from pipeline.model import Record, Source, Status, unread_record
 from pipeline.readers.detect import detect_format
 from pipeline.readers.ocr import OcrOptions
 
@@ -147,7 +147,7 @@ def failed_record(item: InboxFile, message: str) -> Record:
         sha, fmt = hashlib.sha256(data).hexdigest(), detect_format(data, item.rel)
     except OSError:
         pass
-    return FileReader._bare(Source(item.rel, sha, item.size, fmt, item.arrived), Status.FAILED, message)
+    return unread_record(Source(item.rel, sha, item.size, fmt, item.arrived), Status.FAILED, message)
 
 
 def _rss_mb(pid: int) -> float:

@@ -195,6 +195,6 @@ def test_fallback_fonts_for_offices_without_gb_fonts(cases, campaign, tmp_path):
 
 
 def test_case_numbers_read_as_chinese_headings():
-    from pipeline.outputs.shortlist import _cn_number
+    from pipeline.text import chinese_number
 
-    assert [_cn_number(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]
+    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]

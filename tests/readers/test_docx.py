@@ -4,7 +4,7 @@ import docx
 
 from pipeline.model import BlockKind, Source
 from pipeline.readers import read_document
-from pipeline.readers.numbering import chinese_number
+from pipeline.text import chinese_number
 from tests.conftest import sample, source_for
 
 
