@@ -151,6 +151,10 @@ class Record:
     signals: dict = field(default_factory=dict)  # innovation/theme cues found, count of 套话
     superseded_by: str | None = None  # a later version from the same sender and kind
     review: dict = field(default_factory=dict)  # the reviewers' columns, read back from the digest
+    # The typical-case score of a summary that counts (reviewer corrections applied), null otherwise;
+    # its parts as [{name, points, reason}], in the order the shortlist's 推荐理由 gives them.
+    score: float | None = None
+    score_parts: list[dict] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         # Shallow on purpose: the values are JSON-ready already, and asdict's deep copy

@@ -29,7 +29,7 @@ from pipeline.outputs.shortlist import write_shortlist
 from pipeline.records.ledger import LEDGER_FILE, Ledger, record_from_dict
 from pipeline.records.merge import merge
 from pipeline.records.reviews import collect, corrected, harvest
-from pipeline.records.score import rank_cases, shortlist
+from pipeline.records.score import attach_scores, rank_cases, shortlist
 from pipeline.runtime.runlock import run_lock
 from pipeline.runtime.workers import ReadPool
 
@@ -174,9 +174,10 @@ def write_outputs(
     out_dir.mkdir(parents=True, exist_ok=True)
     with Ledger(out_dir / LEDGER_FILE) as ledger:
         ledger.save_reviews(collect(records))
-    write_records(records, out_dir)
     effective = [corrected(r, campaign) for r in records]
     cases = rank_cases(effective, campaign)
+    attach_scores(records, cases)
+    write_records(records, out_dir)
     now = datetime.now()
     digest_path, digest_note, digest_sha = write_digest_safely(
         DigestInput(records, effective, cases, campaign, now, inbox), out_dir

@@ -117,6 +117,17 @@ def rank_cases(records: list[Record], campaign: Campaign) -> list[Case]:
     return sorted(cases, key=lambda c: (-c.score, c.record.submitter or "", c.record.file))
 
 
+def attach_scores(records: list[Record], cases: list[Case]) -> None:
+    """Each ranked summary's score and parts on its record (for records.jsonl); null elsewhere."""
+    by_file = {c.record.file: c for c in cases}
+    for rec in records:
+        case = by_file.get(rec.file)
+        rec.score = case.score if case else None
+        rec.score_parts = (
+            [{"name": p.name, "points": p.points, "reason": p.reason} for p in case.parts] if case else None
+        )
+
+
 def shortlist(cases: list[Case], size: int) -> list[Case]:
     """The top `size`, after the reviewers' word: 是否推荐=是 forces a case in, 否 takes it out."""
     forced = [c for c in cases if c.record.review.get("recommend") == "是"]

@@ -182,3 +182,22 @@ def test_a_review_follows_the_revised_version(sample_batches, campaign):
     records = merge(batches, {old.sha256: {"comment": "请补充照片"}}, campaign)
     by_file = {r.file: r for r in records}
     assert by_file[old.superseded_by].review.get("comment") == "请补充照片"
+
+
+def test_records_carry_the_score_the_digest_ranks_by(digest):
+    import json
+
+    records = [json.loads(line) for line in (digest / "records.jsonl").read_text(encoding="utf-8").splitlines()]
+    ws = load_workbook(digest / "digest.xlsx", read_only=True)["典型案例"]
+    rows = ws.iter_rows(values_only=True)
+    h = list(next(rows))
+    ranked = {row[h.index("文件")]: row[h.index("得分")] for row in rows if row[h.index("文件")]}
+    scored = {r["file"]: r for r in records if r["score"] is not None}
+    assert scored and set(scored) == set(ranked)
+    for file, rec in scored.items():
+        assert rec["status"] == "ok" and rec["doc_kind"] == "summary"
+        assert rec["score"] == pytest.approx(ranked[file])
+        assert [p["name"] for p in rec["score_parts"]] == [n for n in h if n in {p["name"] for p in rec["score_parts"]}]
+        assert rec["score"] == pytest.approx(round(sum(p["points"] for p in rec["score_parts"]), 1))
+    others = [r for r in records if r["file"] not in scored]
+    assert others and all(r["score"] is None and r["score_parts"] is None for r in others)
