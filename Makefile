@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 INBOX ?= samples/inbox
 OUT ?= outputs
 
-.PHONY: run test test-deep setup lock samples clean bench
+.PHONY: run test test-deep setup lock samples clean bench docs
 
 setup: $(STAMP)
 
@@ -39,6 +39,10 @@ bench: $(STAMP)
 # Regenerate the sample corpus (needs LibreOffice) and the pinned versions.
 samples: $(STAMP)
 	$(BIN)/python samples/make_samples.py
+
+# Regenerate the README's pictures in docs/ from a run over the samples (needs LibreOffice).
+docs: $(STAMP)
+	$(BIN)/python docs/make_docs.py
 
 lock:
 	rm -rf /tmp/digest-lock && $(PYTHON) -m venv /tmp/digest-lock
