@@ -178,7 +178,7 @@ def runner_for(workers: int, kind: str = "process", address: str | None = None):
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as e:
-            raise SystemExit("未安装 Dask 支持：请运行 pip install '.[dask]'（或 make setup-dask）后重试") from e
+            raise SystemExit("未安装 Dask 支持：请在项目目录运行 .venv/bin/pip install '.[dask]' 后重试") from e
         if address:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})

@@ -1,4 +1,7 @@
-"""`digest` command line: a thin layer over the library and the Prefect flow."""
+"""`digest` command line: the top, thinnest layer, over the library and the Prefect flow.
+
+Only `run` and `serve` import Prefect (a second or more); `status`, `eval` and `--help` stay fast.
+"""
 
 from __future__ import annotations
 
