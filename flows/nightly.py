@@ -23,8 +23,7 @@ from prefect.utilities.annotations import quote  # Prefect would otherwise walk 
 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
-from pipeline.inbox import InboxFile, Limits, discover
-from pipeline.ledger import LEDGER_FILE, Ledger
+from pipeline.inbox import InboxFile, Limits
 from pipeline.outputs.report import STATUS_WORDS, report_markdown
 from pipeline.runlock import run_lock
 from pipeline.workers import ReadPool, warm_up
@@ -34,9 +33,7 @@ BATCHES_PER_WORKER = 4  # Prefect tasks per worker: progress to watch, little ta
 
 @task(name="discover", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)  # a network share can hiccup
 def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipeline_run.RunPlan:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with Ledger(out_dir / LEDGER_FILE) as ledger:
-        return pipeline_run.plan_run(discover(inbox), ledger, load_campaign(campaign_file))
+    return pipeline_run.plan_inbox(inbox, out_dir, load_campaign(campaign_file))
 
 
 # No retries: a file that failed to read is a record with a reason, not a transient error.
@@ -61,9 +58,7 @@ def write_task(
     campaign_file: str | None,
     activity: dict,
 ) -> dict:
-    campaign = load_campaign(campaign_file)
-    records = pipeline_run.merge([r.records for r in results], pipeline_run.previous_reviews(out_dir), campaign)
-    return pipeline_run.write_outputs(records, out_dir, started, inbox, campaign, activity)
+    return pipeline_run.write_run_outputs(results, out_dir, started, inbox, load_campaign(campaign_file), activity)
 
 
 def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
@@ -141,13 +136,7 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     withdrawn = record_task(quote(results), out_path, campaign)
     durations["记入台账"] = round(time.monotonic() - t, 2)
-    activity = {
-        "new": sum(len(r.records) for r in results if not r.reused),
-        "unchanged": sum(len(r.records) for r in results if r.reused),
-        "waiting": plan.waiting,
-        "withdrawn": withdrawn,
-        "durations": durations,
-    }
+    activity = pipeline_run.activity_of(plan, results, withdrawn, durations)
     report = write_task(quote(results), out_path, started, inbox_path, campaign, activity)
     _artifacts(report)
     print(
