@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import Flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE  # side effects, and hashing big inputs costs seconds
 from prefect.context import FlowRunContext
@@ -84,7 +84,22 @@ def _progress(done: int, total: int, current: str) -> None:
         print(f"\r已读取 {done}/{total} 个文件  {current[:40]:<40}", end="", file=sys.stderr, flush=True)
 
 
-@flow(name="nightly-digest", log_prints=True)
+class DigestFlow(Flow):
+    """The nightly flow. Its parameters are paths, numbers and None, which the API takes as
+    they are: Prefect's general encoder (FastAPI's, whose import alone costs 0.4 s at every
+    run's start) is only asked about anything else."""
+
+    def serialize_parameters(self, parameters: dict) -> dict:
+        if all(v is None or isinstance(v, str | int | float | bool) for v in parameters.values()):
+            return dict(parameters)
+        return super().serialize_parameters(parameters)
+
+    def with_options(self, **kwargs) -> DigestFlow:
+        configured = super().with_options(**kwargs)
+        configured.__class__ = DigestFlow  # Prefect's with_options builds a plain Flow
+        return configured
+
+
 def nightly_digest(
     inbox: str = "samples/inbox",
     out: str = "outputs",
@@ -103,6 +118,9 @@ def nightly_digest(
             Limits(max_file_bytes=max_file_mb * 1024 * 1024),
             campaign,
         )
+
+
+nightly_digest = DigestFlow(nightly_digest, name="nightly-digest", log_prints=True)
 
 
 def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, campaign: str | None) -> dict:
@@ -175,20 +193,23 @@ def runner_for(workers: int, kind: str = "process", address: str | None = None):
 
 
 @contextmanager
-def shared_api():
+def shared_api(api_url: str | None = None, heartbeat_seconds: int | None = None):
     """One Prefect API for the run and its worker processes.
 
-    Without a configured server Prefect starts a temporary one per process, and every
-    worker of a process pool would start its own (seconds each). This process's own
-    temporary server (Prefect keeps one per process and stops it at exit) is started
-    here and its address exported, so the workers, which inherit the environment, use it.
+    `api_url` is a server the caller found or started (`flows.server`). Without one, and
+    without PREFECT_API_URL, Prefect would start a temporary server per process, and every
+    worker of a process pool would start its own (seconds each): this process's own temporary
+    server (Prefect keeps one per process and stops it at exit) is started here and its
+    address exported, so the workers, which inherit the environment, use it.
 
-    Heartbeats let a lasting server mark a run that died as crashed. A temporary server
-    dies with this process, so nobody would read them, and Prefect's heartbeat thread
-    costs up to a second at the end of every run while it is stopped: off in that case.
+    Heartbeats let a lasting server mark a run that died as crashed: `heartbeat_seconds` for
+    one. A temporary server dies with this process, so nobody would read them, and stopping
+    Prefect's heartbeat thread costs up to a second at the end of a run: off otherwise.
     """
-    url = PREFECT_API_URL.value()
-    updates = {}
+    url = api_url or PREFECT_API_URL.value()
+    if url == PREFECT_API_URL.value() and heartbeat_seconds == PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value():
+        yield  # the CLI set both in the environment before Prefect was imported: nothing to change
+        return
     if not url:
         # Imported here: the server module is heavy, and worker processes import this module.
         from prefect.server.api.server import SubprocessASGIServer
@@ -196,11 +217,11 @@ def shared_api():
         server = SubprocessASGIServer()
         server.start()
         url = server.api_url
-        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    updates = {PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: heartbeat_seconds}
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
     try:
-        with temporary_settings({PREFECT_API_URL: url, **updates}):
+        with temporary_settings(updates):
             yield
     finally:
         if previous is None:
@@ -217,12 +238,14 @@ def run_nightly(
     campaign: Path | None = None,
     task_runner: str = "process",
     dask_address: str | None = None,
+    api_url: str | None = None,
+    heartbeat_seconds: int | None = None,
 ) -> dict:
     workers = workers or os.cpu_count() or 1
     if task_runner != "dask":
         warm_up()  # started before Prefect's own start-up, which it overlaps
     configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
-    with shared_api():
+    with shared_api(api_url, heartbeat_seconds):
         return configured(
             inbox=str(inbox),
             out=str(out),
@@ -232,11 +255,32 @@ def run_nightly(
         )
 
 
-def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None, campaign: Path | None = None) -> None:
-    """Serve the flow on a schedule with embedded Prefect (runs until stopped)."""
+def schedule_for(cron: str | None, interval: float | None, timezone: str):
+    """The serve schedule: a cron expression in the office's time zone, or every `interval` seconds."""
+    from prefect.schedules import Cron, Interval
+
+    if interval:
+        return Interval(interval, timezone=timezone)
+    return Cron(cron or "0 2 * * *", timezone=timezone)
+
+
+def serve_nightly(
+    inbox: Path,
+    out: Path,
+    cron: str | None = None,
+    interval: float | None = None,
+    timezone: str = "Asia/Shanghai",
+    workers: int | None = None,
+    campaign: Path | None = None,
+) -> None:
+    """Serve the flow on its schedule against the server at PREFECT_API_URL, until SIGINT or
+    SIGTERM. One run at a time: a run that is due while another is still going waits for it
+    (the run lock would refuse it)."""
     nightly_digest.serve(
         name="nightly",
-        cron=cron,
+        schedule=schedule_for(cron, interval, timezone),
+        paused=False,  # a schedule paused when the last serve stopped is active again
+        limit=1,
         parameters={
             "inbox": str(inbox.resolve()),
             "out": str(out.resolve()),
@@ -244,4 +288,5 @@ def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None,
             "campaign": str(campaign.resolve()) if campaign else None,
         },
         description="每晚读取收件箱中的新文件，更新汇总表和典型事例推荐名单",
+        print_starting_message=False,
     )
