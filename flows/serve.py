@@ -52,18 +52,20 @@ def serve_lock(out_dir: Path) -> Iterator[None]:
 
 
 @contextmanager
-def interrupted_by_sigterm() -> Iterator[None]:
-    """SIGTERM (systemd, kill) stops us the way Ctrl+C does, so that cleanup runs. Prefect's
-    runner installs its own handler while it serves, which ends the serve the same way."""
+def stopped_by_signals() -> Iterator[None]:
+    """Ctrl+C (SIGINT) and SIGTERM (systemd, kill) stop us the same way, so that cleanup runs.
+    SIGINT is handled even when it came in ignored (a job started with `&` from a script).
+    Prefect's runner installs its own SIGTERM handler while it serves, which ends it the same way."""
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = signal.signal(signal.SIGTERM, interrupt), signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
 
 
 def _ignore_signals() -> None:
@@ -98,7 +100,7 @@ def serve(
         os.environ["PREFECT_API_URL"] = url  # before Prefect is imported: its settings read it once
         _heartbeats()
         try:
-            with interrupted_by_sigterm():
+            with stopped_by_signals():
                 from flows.nightly import serve_nightly  # Prefect's import overlaps the server's start
 
                 if own:
@@ -143,7 +145,7 @@ def keep_server(prefect_home: Path | None, port: int | None) -> int:
         return 2
     own = servers.start_lasting(home, port)
     try:
-        with interrupted_by_sigterm():
+        with stopped_by_signals():
             own.wait_ready()
             own.record("digest server")
             _heartbeats()
