@@ -146,6 +146,46 @@ def test_the_schedule_fires_again(serving):
     assert report["new"] == 0 and report["unchanged"] == len(list(serving.inbox.iterdir()))
 
 
+def test_digest_run_uses_the_server_serve_keeps(serving, tmp_path):
+    """No temporary server of its own: the run is recorded on serve's server."""
+    import urllib.request
+
+    state = json.loads((serving.state / "prefect-server.json").read_text(encoding="utf-8"))
+    out = tmp_path / "by-hand"
+    done = subprocess.run(
+        _digest_command() + ["run", "--inbox", str(serving.inbox), "--out", str(out), "--workers", "1"],
+        env=serving.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    query = json.dumps({"limit": 50}).encode()
+    request = urllib.request.Request(
+        f"{state['api_url']}/flow_runs/filter", data=query, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        runs = json.load(answer)
+    assert any(r["parameters"].get("out") == str(out.resolve()) and r["state_type"] == "COMPLETED" for r in runs)
+
+
+def test_a_recorded_server_that_is_gone_is_not_used(tmp_path, monkeypatch):
+    from flows import server as servers
+
+    monkeypatch.setenv("DIGEST_STATE_DIR", str(tmp_path))
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    port = servers.free_port()
+    (tmp_path / servers.STATE_FILE).write_text(
+        json.dumps({"api_url": f"http://127.0.0.1:{port}/api", "pid": gone.pid}), encoding="utf-8"
+    )
+    assert servers.recorded_server() is None
+    assert servers.configured_api() == (None, "")
+    monkeypatch.setenv("PREFECT_API_URL", "http://10.0.0.5:4200/api/")
+    assert servers.configured_api() == ("http://10.0.0.5:4200/api", "PREFECT_API_URL")
+
+
 def test_sigterm_stops_serve_and_its_server(serving):
     server = serving.server_pid()
     assert _in_session(server), "the Prefect server should be running in its own session"
