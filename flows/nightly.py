@@ -108,8 +108,6 @@ def nightly_digest(
     campaign: str | None = None,
 ) -> dict:
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
-    if _reads_here():
-        warm_up()  # the reader processes' fork server loads while discovery runs
     with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
         return _nightly(
             inbox_path,
@@ -138,6 +136,8 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     results = list(plan.reused)
     parts = batches(plan.to_read, workers * BATCHES_PER_WORKER)
+    if parts and _reads_here():
+        warm_up()  # unless already started (digest run does when it sees new files): the readers load once
     with ReadPool(workers, load_campaign(campaign), limits) if _reads_here() and parts else nullcontext() as pool:
         extra = {"pool": quote(pool)} if pool else {}  # quote: Prefect would walk the pool's insides
         futures = [read_task.submit(b, campaign, limits, **extra) for b in parts]
@@ -240,9 +240,10 @@ def run_nightly(
     dask_address: str | None = None,
     api_url: str | None = None,
     heartbeat_seconds: int | None = None,
+    prestart_readers: bool = True,
 ) -> dict:
     workers = workers or os.cpu_count() or 1
-    if task_runner != "dask":
+    if task_runner != "dask" and prestart_readers:
         warm_up()  # started before Prefect's own start-up, which it overlaps
     configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
     with shared_api(api_url, heartbeat_seconds):
