@@ -86,10 +86,16 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _anything_to_read(inbox: Path, out: Path, campaign) -> bool:
-    """A look at the inbox against the ledger before Prefect is imported (the flow looks again)."""
+    """A look at the inbox against the ledger before Prefect is imported (the flow looks again).
+    Only a guess: if the look fails, the flow's own discovery says why."""
+    import sqlite3
+
     from pipeline.run import plan_inbox
 
-    return bool(plan_inbox(inbox, out, campaign).to_read)
+    try:
+        return bool(plan_inbox(inbox, out, campaign).to_read)
+    except (OSError, sqlite3.Error):
+        return True
 
 
 def _serve(args: argparse.Namespace) -> int:

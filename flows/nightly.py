@@ -207,9 +207,6 @@ def shared_api(api_url: str | None = None, heartbeat_seconds: int | None = None)
     Prefect's heartbeat thread costs up to a second at the end of a run: off otherwise.
     """
     url = api_url or PREFECT_API_URL.value()
-    if url == PREFECT_API_URL.value() and heartbeat_seconds == PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value():
-        yield  # the CLI set both in the environment before Prefect was imported: nothing to change
-        return
     if not url:
         # Imported here: the server module is heavy, and worker processes import this module.
         from prefect.server.api.server import SubprocessASGIServer
@@ -217,12 +214,14 @@ def shared_api(api_url: str | None = None, heartbeat_seconds: int | None = None)
         server = SubprocessASGIServer()
         server.start()
         url = server.api_url
-    updates = {PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: heartbeat_seconds}
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
     try:
-        with temporary_settings(updates):
-            yield
+        if url == PREFECT_API_URL.value() and heartbeat_seconds == PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value():
+            yield  # digest run set both before Prefect was imported: new settings would cost 0.3 s
+        else:
+            with temporary_settings({PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: heartbeat_seconds}):
+                yield
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)
