@@ -151,9 +151,10 @@ def test_digest_run_uses_the_server_serve_keeps(serving, tmp_path):
     import urllib.request
 
     state = json.loads((serving.state / "prefect-server.json").read_text(encoding="utf-8"))
-    out = tmp_path / "by-hand"
+    empty, out = tmp_path / "empty-inbox", tmp_path / "by-hand"
+    empty.mkdir()
     done = subprocess.run(
-        _digest_command() + ["run", "--inbox", str(serving.inbox), "--out", str(out), "--workers", "1"],
+        _digest_command() + ["run", "--inbox", str(empty), "--out", str(out)],
         env=serving.env,
         capture_output=True,
         text=True,
