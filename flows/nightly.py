@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import Flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE  # side effects, and hashing big inputs costs seconds
 from prefect.context import FlowRunContext
@@ -23,10 +23,9 @@ from prefect.utilities.annotations import quote  # Prefect would otherwise walk 
 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
-from pipeline.inbox import InboxFile, Limits, discover
+from pipeline.inbox import InboxFile, Limits
 from pipeline.model import STATUS_WORDS
 from pipeline.outputs.report import report_markdown
-from pipeline.records.ledger import LEDGER_FILE, Ledger
 from pipeline.runtime.runlock import run_lock
 from pipeline.runtime.workers import ReadPool, warm_up
 
@@ -35,9 +34,7 @@ BATCHES_PER_WORKER = 4  # Prefect tasks per worker: progress to watch, little ta
 
 @task(name="discover", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)  # a network share can hiccup
 def discover_task(inbox: Path, out_dir: Path, campaign_file: str | None) -> pipeline_run.RunPlan:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with Ledger(out_dir / LEDGER_FILE) as ledger:
-        return pipeline_run.plan_run(discover(inbox), ledger, load_campaign(campaign_file))
+    return pipeline_run.plan_inbox(inbox, out_dir, load_campaign(campaign_file))
 
 
 # No retries: a file that failed to read is a record with a reason, not a transient error.
@@ -62,9 +59,7 @@ def write_task(
     campaign_file: str | None,
     activity: dict,
 ) -> dict:
-    campaign = load_campaign(campaign_file)
-    records = pipeline_run.merge([r.records for r in results], pipeline_run.previous_reviews(out_dir), campaign)
-    return pipeline_run.write_outputs(records, out_dir, started, inbox, campaign, activity)
+    return pipeline_run.write_run_outputs(results, out_dir, started, inbox, load_campaign(campaign_file), activity)
 
 
 def batches(items: list[InboxFile], count: int) -> list[list[InboxFile]]:
@@ -90,7 +85,22 @@ def _progress(done: int, total: int, current: str) -> None:
         print(f"\r已读取 {done}/{total} 个文件  {current[:40]:<40}", end="", file=sys.stderr, flush=True)
 
 
-@flow(name="nightly-digest", log_prints=True)
+class DigestFlow(Flow):
+    """The nightly flow. Its parameters are paths, numbers and None, which the API takes as
+    they are: Prefect's general encoder (FastAPI's, whose import alone costs 0.4 s at every
+    run's start) is only asked about anything else."""
+
+    def serialize_parameters(self, parameters: dict) -> dict:
+        if all(v is None or isinstance(v, str | int | float | bool) for v in parameters.values()):
+            return dict(parameters)
+        return super().serialize_parameters(parameters)
+
+    def with_options(self, **kwargs) -> DigestFlow:
+        configured = super().with_options(**kwargs)
+        configured.__class__ = DigestFlow  # Prefect's with_options builds a plain Flow
+        return configured
+
+
 def nightly_digest(
     inbox: str = "samples/inbox",
     out: str = "outputs",
@@ -99,8 +109,6 @@ def nightly_digest(
     campaign: str | None = None,
 ) -> dict:
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
-    if _reads_here():
-        warm_up()  # the reader processes' fork server loads while discovery runs
     with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
         return _nightly(
             inbox_path,
@@ -109,6 +117,9 @@ def nightly_digest(
             Limits(max_file_bytes=max_file_mb * 1024 * 1024),
             campaign,
         )
+
+
+nightly_digest = DigestFlow(nightly_digest, name="nightly-digest", log_prints=True)
 
 
 def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, campaign: str | None) -> dict:
@@ -126,6 +137,8 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     results = list(plan.reused)
     parts = batches(plan.to_read, workers * BATCHES_PER_WORKER)
+    if parts and _reads_here():
+        warm_up()  # unless already started (digest run does when it sees new files): the readers load once
     with ReadPool(workers, load_campaign(campaign), limits) if _reads_here() and parts else nullcontext() as pool:
         extra = {"pool": quote(pool)} if pool else {}  # quote: Prefect would walk the pool's insides
         futures = [read_task.submit(b, campaign, limits, **extra) for b in parts]
@@ -142,13 +155,7 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     t = time.monotonic()
     withdrawn = record_task(quote(results), out_path, campaign)
     durations["记入台账"] = round(time.monotonic() - t, 2)
-    activity = {
-        "new": sum(len(r.records) for r in results if not r.reused),
-        "unchanged": sum(len(r.records) for r in results if r.reused),
-        "waiting": plan.waiting,
-        "withdrawn": withdrawn,
-        "durations": durations,
-    }
+    activity = pipeline_run.activity_of(plan, results, withdrawn, durations)
     report = write_task(quote(results), out_path, started, inbox_path, campaign, activity)
     _artifacts(report)
     print(
@@ -179,7 +186,7 @@ def runner_for(workers: int, kind: str = "process", address: str | None = None):
         try:
             from prefect_dask import DaskTaskRunner
         except ImportError as e:
-            raise SystemExit("未安装 Dask 支持：请运行 pip install '.[dask]'（或 make setup-dask）后重试") from e
+            raise SystemExit("未安装 Dask 支持：请在项目目录运行 .venv/bin/pip install '.[dask]' 后重试") from e
         if address:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
@@ -187,20 +194,20 @@ def runner_for(workers: int, kind: str = "process", address: str | None = None):
 
 
 @contextmanager
-def shared_api():
+def shared_api(api_url: str | None = None, heartbeat_seconds: int | None = None):
     """One Prefect API for the run and its worker processes.
 
-    Without a configured server Prefect starts a temporary one per process, and every
-    worker of a process pool would start its own (seconds each). This process's own
-    temporary server (Prefect keeps one per process and stops it at exit) is started
-    here and its address exported, so the workers, which inherit the environment, use it.
+    `api_url` is a server the caller found or started (`flows.server`). Without one, and
+    without PREFECT_API_URL, Prefect would start a temporary server per process, and every
+    worker of a process pool would start its own (seconds each): this process's own temporary
+    server (Prefect keeps one per process and stops it at exit) is started here and its
+    address exported, so the workers, which inherit the environment, use it.
 
-    Heartbeats let a lasting server mark a run that died as crashed. A temporary server
-    dies with this process, so nobody would read them, and Prefect's heartbeat thread
-    costs up to a second at the end of every run while it is stopped: off in that case.
+    Heartbeats let a lasting server mark a run that died as crashed: `heartbeat_seconds` for
+    one. A temporary server dies with this process, so nobody would read them, and stopping
+    Prefect's heartbeat thread costs up to a second at the end of a run: off otherwise.
     """
-    url = PREFECT_API_URL.value()
-    updates = {}
+    url = api_url or PREFECT_API_URL.value()
     if not url:
         # Imported here: the server module is heavy, and worker processes import this module.
         from prefect.server.api.server import SubprocessASGIServer
@@ -208,12 +215,14 @@ def shared_api():
         server = SubprocessASGIServer()
         server.start()
         url = server.api_url
-        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
     previous = os.environ.get("PREFECT_API_URL")
     os.environ["PREFECT_API_URL"] = url
     try:
-        with temporary_settings({PREFECT_API_URL: url, **updates}):
-            yield
+        if url == PREFECT_API_URL.value() and heartbeat_seconds == PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value():
+            yield  # digest run set both before Prefect was imported: new settings would cost 0.3 s
+        else:
+            with temporary_settings({PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: heartbeat_seconds}):
+                yield
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)
@@ -229,12 +238,15 @@ def run_nightly(
     campaign: Path | None = None,
     task_runner: str = "process",
     dask_address: str | None = None,
+    api_url: str | None = None,
+    heartbeat_seconds: int | None = None,
+    prestart_readers: bool = True,
 ) -> dict:
     workers = workers or os.cpu_count() or 1
-    if task_runner != "dask":
+    if task_runner != "dask" and prestart_readers:
         warm_up()  # started before Prefect's own start-up, which it overlaps
     configured = nightly_digest.with_options(task_runner=runner_for(workers, task_runner, dask_address))
-    with shared_api():
+    with shared_api(api_url, heartbeat_seconds):
         return configured(
             inbox=str(inbox),
             out=str(out),
@@ -244,11 +256,32 @@ def run_nightly(
         )
 
 
-def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None, campaign: Path | None = None) -> None:
-    """Serve the flow on a schedule with embedded Prefect (runs until stopped)."""
+def schedule_for(cron: str | None, interval: float | None, timezone: str):
+    """The serve schedule: a cron expression in the office's time zone, or every `interval` seconds."""
+    from prefect.schedules import Cron, Interval
+
+    if interval:
+        return Interval(interval, timezone=timezone)
+    return Cron(cron or "0 2 * * *", timezone=timezone)
+
+
+def serve_nightly(
+    inbox: Path,
+    out: Path,
+    cron: str | None = None,
+    interval: float | None = None,
+    timezone: str = "Asia/Shanghai",
+    workers: int | None = None,
+    campaign: Path | None = None,
+) -> None:
+    """Serve the flow on its schedule against the server at PREFECT_API_URL, until SIGINT or
+    SIGTERM. One run at a time: a run that is due while another is still going waits for it
+    (the run lock would refuse it)."""
     nightly_digest.serve(
         name="nightly",
-        cron=cron,
+        schedule=schedule_for(cron, interval, timezone),
+        paused=False,  # a schedule paused when the last serve stopped is active again
+        limit=1,
         parameters={
             "inbox": str(inbox.resolve()),
             "out": str(out.resolve()),
@@ -256,4 +289,5 @@ def serve_nightly(inbox: Path, out: Path, cron: str, workers: int | None = None,
             "campaign": str(campaign.resolve()) if campaign else None,
         },
         description="每晚读取收件箱中的新文件，更新汇总表和典型事例推荐名单",
+        print_starting_message=False,
     )

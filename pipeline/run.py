@@ -83,6 +83,13 @@ def _being_copied(item: InboxFile) -> bool:
     return False
 
 
+def plan_inbox(inbox: Path, out_dir: Path, campaign: Campaign) -> RunPlan:
+    """Discover the inbox and plan the run against the ledger in `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with Ledger(out_dir / LEDGER_FILE) as ledger:
+        return plan_run(discover(inbox), ledger, campaign)
+
+
 def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> RunPlan:
     """Which files need reading: size and mtime first, then the content hash."""
     plan = RunPlan()
@@ -161,6 +168,29 @@ def previous_reviews(out_dir: Path) -> dict:
         return harvest(digest, stored)
 
 
+def activity_of(
+    plan: RunPlan, results: Sequence[FileResult], withdrawn: Sequence[str], durations: dict | None = None
+) -> dict:
+    """What this run did, for its report: records read anew and reused, files waiting and withdrawn."""
+    activity = {
+        "new": sum(len(r.records) for r in results if not r.reused),
+        "unchanged": sum(len(r.records) for r in results if r.reused),
+        "waiting": plan.waiting,
+        "withdrawn": list(withdrawn),
+    }
+    if durations is not None:
+        activity["durations"] = durations
+    return activity
+
+
+def write_run_outputs(
+    results: Sequence[FileResult], out_dir: Path, started: float, inbox: Path, campaign: Campaign, activity: dict
+) -> dict:
+    """Merge the whole inbox's records with the reviews and write every output and the run report."""
+    records = merge([r.records for r in results], previous_reviews(out_dir), campaign)
+    return write_outputs(records, out_dir, started, inbox, campaign, activity)
+
+
 def write_outputs(
     records: Sequence[Record],
     out_dir: Path,
@@ -228,16 +258,8 @@ def run(
 
 def _run(inbox: Path, out_dir: Path, campaign: Campaign, limits: Limits, workers: int) -> dict:
     started = time.monotonic()
-    with Ledger(out_dir / LEDGER_FILE) as ledger:
-        plan = plan_run(discover(inbox), ledger, campaign)
+    plan = plan_inbox(inbox, out_dir, campaign)
     with ReadPool(workers, campaign, limits) if workers and plan.to_read else nullcontext() as pool:
         results = plan.reused + read_inbox_files(plan.to_read, campaign, limits, pool)
     withdrawn = record_in_ledger(results, out_dir, campaign)
-    records = merge([r.records for r in results], previous_reviews(out_dir), campaign)
-    activity = {
-        "new": sum(len(r.records) for r in results if not r.reused),
-        "unchanged": sum(len(r.records) for r in results if r.reused),
-        "waiting": plan.waiting,
-        "withdrawn": withdrawn,
-    }
-    return write_outputs(records, out_dir, started, inbox, campaign, activity)
+    return write_run_outputs(results, out_dir, started, inbox, campaign, activity_of(plan, results, withdrawn))
