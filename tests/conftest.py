@@ -8,6 +8,7 @@ and Hypothesis keeps no example database in the ci profile.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import importlib.util
 import json
 import os
@@ -60,7 +61,15 @@ def _sample_inbox() -> Path:
     return inbox
 
 
+def snapshot(folder: Path) -> dict[Path, tuple[str, float]]:
+    """Each file's content hash and modification time: what reading must never change."""
+    return {
+        p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime) for p in folder.rglob("*") if p.is_file()
+    }
+
+
 INBOX = _sample_inbox()
+INBOX_AS_COPIED = snapshot(INBOX)
 LABELS = json.loads((ROOT / "samples" / "labels.json").read_text(encoding="utf-8"))
 
 needs_soffice = pytest.mark.skipif(
@@ -117,7 +126,7 @@ def prefect_harness(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def sample_reads(campaign):
+def sample_reads(campaign) -> dict[str, list]:
     """Every sample file as read and extracted, before merging, once per session: by the
     product's reader pool (two worker processes), as a night reads them."""
     from pipeline.inbox import discover
