@@ -88,7 +88,10 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
         spread=(lambda data, indices, local: _spread_pages(conn, data, indices, local)) if spread else None,
     )
     read = factory(campaign, limits, options)
-    conn.send(("ready",))  # a file's time limit counts from here, not from the fork
+    try:
+        conn.send(("ready",))  # a file's time limit counts from here, not from the fork
+    except (BrokenPipeError, OSError):
+        return  # the pool's process is gone (killed while this worker was starting): nothing to do
     memory = errors.READ_MEMORY.format(mb=limits.worker_memory_mb)
     scans: dict[int, object] = {}  # the other worker's scan whose pages this one is helping with
     while True:
