@@ -115,14 +115,17 @@ def campaign():
 
 @pytest.fixture(scope="session")
 def prefect_harness(tmp_path_factory):
-    """One embedded Prefect for all flow tests, its home in a temporary folder."""
+    """One embedded Prefect for all flow tests, its home in a temporary folder. Yields the
+    address of its database, created and migrated (a server's first start on a new database
+    costs about ten seconds), for a test's own server process to start on."""
     import os
 
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness():
-        yield
+        yield PREFECT_SERVER_DATABASE_CONNECTION_URL.value()  # its database, migrated: others may reuse it
 
 
 @pytest.fixture(scope="session")

@@ -91,8 +91,11 @@ def test_eval_scores_a_labelled_inbox(env, small_inbox, tmp_path):
     assert (tmp_path / "kept" / "records.jsonl").exists()
 
 
-def test_run_then_status(env, small_inbox, tmp_path):
+def test_run_then_status(env, small_inbox, tmp_path, prefect_harness):
+    """With no Prefect server configured, digest run starts its own temporary one (here on the
+    test harness's database, already migrated, so that the start is not a first start)."""
     inbox, _ = small_inbox
+    env = {**env, "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_harness}
     out = tmp_path / "out"
     done = digest(env, "run", "--inbox", str(inbox), "--out", str(out), "--workers", "1")
     assert done.returncode == 0, done.stderr
