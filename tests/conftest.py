@@ -124,7 +124,7 @@ def prefect_harness(tmp_path_factory):
     from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    with prefect_test_harness(server_startup_timeout=120):  # a first start on a busy 2-core machine: 20-35 s
         yield PREFECT_SERVER_DATABASE_CONNECTION_URL.value()  # its database, migrated: others may reuse it
 
 
