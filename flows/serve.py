@@ -65,6 +65,29 @@ def _ignore_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+@contextmanager
+def until_stopped(own: servers.LocalServer | None) -> Iterator[None]:
+    """Run the block until Ctrl+C or SIGTERM ends it; then stop our own server, if we started one,
+    whatever ended the block (a ServerError still reaches the caller)."""
+    try:
+        with stopped_by_signals():
+            yield
+    except KeyboardInterrupt:
+        pass
+    finally:
+        _ignore_signals()
+        if own:
+            own.stop()
+
+
+def _take_up(own: servers.LocalServer, who: str) -> None:
+    """A lasting server we started is up: record it for other commands, and let it mark runs
+    whose heartbeats stop as crashed."""
+    own.wait_ready()
+    own.record(who)
+    servers.mark_dead_runs_crashed()
+
+
 def _heartbeats() -> None:
     os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", str(servers.HEARTBEAT_SECONDS))
 
@@ -91,13 +114,11 @@ def serve(
         os.environ["PREFECT_API_URL"] = url  # before Prefect is imported: its settings read it once
         _heartbeats()
         try:
-            with stopped_by_signals():
+            with until_stopped(own):
                 from flows.nightly import serve_nightly  # Prefect's import overlaps the server's start
 
                 if own:
-                    own.wait_ready()
-                    own.record("digest serve")
-                    servers.mark_dead_runs_crashed()
+                    _take_up(own, "digest serve")
                     print(f"已启动 Prefect 服务器：{own.ui_url}（数据库在 {own.home}，日志 {own.log}）")
                 else:
                     print(f"使用已在运行的 Prefect 服务器：{url.removesuffix('/api')}（来自 {source}）")
@@ -108,15 +129,9 @@ def serve(
                 serve_nightly(
                     inbox, out, cron=cron, interval=interval, timezone=timezone, workers=workers, campaign=campaign
                 )
-        except KeyboardInterrupt:
-            pass
         except servers.ServerError as e:
             print(str(e), file=sys.stderr)
             return 2
-        finally:
-            _ignore_signals()
-            if own:
-                own.stop()
     print("定时运行已停止", flush=True)
     return 0
 
@@ -136,26 +151,19 @@ def keep_server(prefect_home: Path | None, port: int | None) -> int:
         return 2
     own = servers.start_lasting(home, port)
     try:
-        with stopped_by_signals():
-            own.wait_ready()
-            own.record("digest server")
-            _heartbeats()
+        with until_stopped(own):
             os.environ["PREFECT_API_URL"] = own.api_url
-            servers.mark_dead_runs_crashed()
+            _heartbeats()
+            _take_up(own, "digest server")
             print(f"Prefect 服务器已启动：在浏览器打开 {own.ui_url}（数据库在 {home}，日志 {own.log}）")
             print("digest run 和 digest serve 会自动使用它；按 Ctrl+C 停止", flush=True)
             while own.process.poll() is None:
                 time.sleep(0.5)
             print(f"Prefect 服务器意外退出（退出码 {own.process.returncode}），见日志 {own.log}", file=sys.stderr)
             return 1
-    except KeyboardInterrupt:
-        pass
     except servers.ServerError as e:
         print(str(e), file=sys.stderr)
         return 2
-    finally:
-        _ignore_signals()
-        own.stop()
     print("Prefect 服务器已停止", flush=True)
     return 0
 
