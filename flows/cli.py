@@ -141,7 +141,14 @@ def _status(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     import tempfile
 
-    from pipeline.evaluate import evaluate, format_report, load_labels
+    from pipeline.evaluate import (
+        compare_submissions,
+        evaluate,
+        evaluate_by_genre,
+        format_genres,
+        format_report,
+        load_labels,
+    )
     from pipeline.outputs.records import RECORDS_FILE, load_records
     from pipeline.run import run
 
@@ -154,7 +161,14 @@ def _eval(args: argparse.Namespace) -> int:
         out = args.out or Path(tmp)
         run(args.inbox, out, campaign)
         records = load_records(out / RECORDS_FILE)
-    print(format_report(evaluate(records, load_labels(args.labels))))
+    labels = load_labels(args.labels)
+    print(format_report(evaluate(records, labels)))
+    print("\n按体裁：")
+    print(format_genres(evaluate_by_genre(records, labels)))
+    right, wrong = compare_submissions(records, labels, campaign)
+    print(f"\n报送情况（必报单位 {len(campaign.roster)} 家）：{right} 家与标注一致")
+    for line in wrong:
+        print(f"  {line}")
     return 0
 
 

@@ -77,6 +77,10 @@ class Campaign:
     institution_words: tuple[str, ...]
     organisation_suffixes: tuple[str, ...]
     demo_zone_words: tuple[str, ...]
+    national_bodies: tuple[str, ...]
+    sender_confidence: dict[str, float]
+    sender_check_below: float
+    sender_full_forms: dict[str, str]
     activity_types: tuple[ActivityType, ...]
     activity_threshold: float
     event_verbs: tuple[str, ...]
@@ -171,6 +175,10 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         institution_words=tuple(senders["institution_words"]),
         organisation_suffixes=tuple(sorted(senders["organisation_suffixes"], key=len, reverse=True)),
         demo_zone_words=tuple(senders.get("demo_zone_words", ())),
+        national_bodies=tuple(sorted(senders.get("national_bodies", ()), key=len, reverse=True)),
+        sender_confidence={str(k): float(v) for k, v in senders.get("confidence", {}).items()},
+        sender_check_below=float(senders.get("check_below", 0.7)),
+        sender_full_forms={str(k): str(v) for k, v in senders.get("full_forms", {}).items()},
         activity_types=types,
         activity_threshold=float(acts.get("threshold", 1.0)),
         event_verbs=tuple(acts.get("event_verbs", ())),

@@ -139,6 +139,10 @@ class Record:
     # Extracted facts (null or empty where the document does not state them).
     submitter: str | None = None
     submitter_kind: str | None = None  # regulator | demo_zone | institution | unknown
+    # Where the sender was decided (落款, 标题, 页眉/信头, 文号, 报送单位, 导语, 电头, 邮件, 文件名…)
+    # and how sure that is (0–1): a weak one is listed in 问题文件 for a reviewer to check.
+    submitter_source: str | None = None
+    submitter_confidence: float | None = None
     doc_kind: str | None = None  # plan | summary | other
     doc_date: str | None = None  # the 落款 date, ISO
     activity_types: list[str] = field(default_factory=list)

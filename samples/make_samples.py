@@ -65,7 +65,9 @@ SEED = 2018
 CHINA_TZ = timezone(timedelta(hours=8))
 INBOX_BUDGET = 8 * 1024 * 1024
 
-FORMATS = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "wps": ".wps", "rtf": ".rtf"}
+FORMATS = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "wps": ".wps", "rtf": ".rtf", "scan": ".pdf", "photo": ".pdf"}
+# Paper copies a source can ask for as an output: made from its LibreOffice PDF, no text layer.
+PAPER_FORMATS = {"scan", "photo"}
 # LibreOffice output per target; a .wps from WPS Office is a Word 97 file.
 LIBREOFFICE_TARGETS = {
     "pdf": ("pdf", ".pdf"),
@@ -77,6 +79,8 @@ SUBMITTER_KINDS = {"regulator", "demo_zone", "institution", "unknown"}
 DOC_KINDS = {"plan", "summary", "other"}
 METRICS = {"participants", "materials", "media_reports", "consultations", "institutions"}
 LABEL_FIELDS = ("submitter", "submitter_kind", "doc_kind", "activity_types", "activity_dates", "doc_date", "metrics")
+# The genre a document is written in, so `digest eval` scores each genre apart.
+GENRES = {"formal", "news", "info", "bulletin", "wechat", "yishi", "stats", "email", "scan"}
 LABELLED_STATUSES = {"ok", "duplicate", "needs_ocr"}
 
 TITLE_FONT = "方正小标宋简体"
@@ -317,7 +321,12 @@ def is_iso_date(value: object) -> bool:
 def validate_label(label: dict, where: str, problems: list[str]) -> None:
     """The labels are the gold standard; a malformed one would corrupt every evaluation."""
     at = f"{where} [label]"
-    check_keys(label, set(LABEL_FIELDS), at, problems)
+    check_keys(label, {*LABEL_FIELDS, "genre", "unscored"}, at, problems)
+    unscored = label.get("unscored", [])
+    if not isinstance(unscored, list) or not all(isinstance(u, str) and u for u in unscored):
+        problems.append(f"{at}: unscored must be a list of field names (metrics.participants, doc_date…)")
+    if label.get("genre") not in GENRES:
+        problems.append(f"{at}: genre must be one of {', '.join(sorted(GENRES))}")
     for key in LABEL_FIELDS:
         if key not in label:
             problems.append(f"{at}: {key} is missing")
@@ -363,6 +372,7 @@ def parse_source(path: Path) -> tuple[Source | None, list[str]]:
     outputs = parse_outputs(meta, layout, where, problems)
     label = meta.get("label", {})
     label.setdefault("metrics", {})
+    label.setdefault("genre", "formal")
     validate_label(label, where, problems)
     blocks, body_problems = parse_body(body, body_start, where)
     problems += body_problems
@@ -1036,6 +1046,9 @@ class InboxFile:
         }
         if self.status in LABELLED_STATUSES and self.source:
             entry.update({key: copy.deepcopy(self.source.label[key]) for key in LABEL_FIELDS})
+            entry["genre"] = self.source.label["genre"]
+            if self.source.label.get("unscored"):
+                entry["unscored"] = list(self.source.label["unscored"])
         entry.update(self.extra)
         return entry
 
@@ -1102,7 +1115,8 @@ def convert_sources(
     Returns the made file for each (source id, format); .doc and .wps share the
     Word 97 run.
     """
-    jobs = {(s.id, o.format) for s in sources for o in s.outputs} | {(i, "pdf") for i in pdf_ids}
+    jobs = {(s.id, "pdf" if o.format in PAPER_FORMATS else o.format) for s in sources for o in s.outputs}
+    jobs |= {(i, "pdf") for i in pdf_ids}
     made = {job: rendered[(job[0], "docx")].path for job in jobs if job[1] == "docx"}
     by_target: dict[str, dict[Path, tuple[str, str]]] = {}
     for source_id, fmt in sorted(jobs - set(made)):
@@ -1141,10 +1155,33 @@ def place_outputs(sources: list[Source], build: Build, converted: dict[tuple[str
     files = []
     for source in sources:
         for output in source.outputs:
+            if output.format in PAPER_FORMATS:
+                data = paper_copy(source, build, output)
+                path = build.place(output.name, data, output.folder)
+                files.append(InboxFile(path, source, output.arrived, "pdf", "ok", {"genre": "scan"}))
+                continue
             made = converted[(source.id, output.format)]
             path = build.place(output.name, made, output.folder)
             files.append(InboxFile(path, source, output.arrived, output.format, "ok"))
     return files
+
+
+def paper_copy(source: Source, build: Build, output: Output) -> bytes:
+    """A source's own `scan` or `photo` output: the sealed flatbed scan or the phone photos."""
+    rng = random.Random(f"{SEED}:{source.id}:{output.name}")
+    if output.format == "photo":
+        dpi = rng.choice([150, 160, 170])
+        pages = render_pages(source, build, dpi)
+        frame_height = round(pages[0].height / rng.uniform(0.84, 0.9))
+        pages = [photographed(page, (frame_height * 3 // 4, frame_height), rng) for page in pages]
+        return pdf_of_images(pages, dpi, rng.randint(50, 60), output.arrived - timedelta(minutes=15), "CamScanner")
+    dpi = 150
+    pages = render_pages(source, build, dpi)
+    if has_closing(source):
+        index, box = closing_position(source, build.pdf[source.id])
+        pages[index] = stamp_seal(pages[index], source, box, dpi, rng)
+    pages = [scanned(page, rng) for page in pages]
+    return pdf_of_images(pages, dpi, rng.randint(40, 60), output.arrived - timedelta(minutes=30), "Scanner PDF")
 
 
 # --------------------------------------------------------------------------
@@ -1296,7 +1333,7 @@ def build_scan(source: Source, build: Build, rng: random.Random) -> list[InboxFi
         producer="Scanner PDF",
     )
     path = build.place(f"{source.stem}（扫描件）.pdf", buffer.getvalue(), source.folder)
-    return [InboxFile(path, source, arrived, "pdf", "ok")]  # read by OCR since issue 8
+    return [InboxFile(path, source, arrived, "pdf", "ok", {"genre": "scan"})]  # read by OCR since issue 8
 
 
 # -- Paper copies: the sealed scan, the phone photo, the PDF with a scanned signed page --
@@ -1462,7 +1499,7 @@ def build_sealed_scan(source: Source, build: Build, rng: random.Random) -> list[
         pages, dpi, rng.randint(40, 60), arrived - timedelta(minutes=rng.randint(10, 90)), "Scanner PDF"
     )
     path = build.place(f"{source.stem}（盖章扫描件）.pdf", data, source.folder)
-    return [InboxFile(path, source, arrived, "pdf", "ok")]
+    return [InboxFile(path, source, arrived, "pdf", "ok", {"genre": "scan"})]
 
 
 def lighting(rng: random.Random, size: tuple[int, int]) -> Image.Image:
@@ -1515,7 +1552,7 @@ def build_phone_photo(source: Source, build: Build, rng: random.Random) -> list[
     arrived = later(source.first_arrival, rng, 20, 60 * 8)
     data = pdf_of_images(pages, dpi, rng.randint(50, 60), arrived - timedelta(minutes=rng.randint(2, 20)), "CamScanner")
     path = build.place(f"{source.stem}（手机拍照）.pdf", data, source.folder)
-    return [InboxFile(path, source, arrived, "pdf", "ok")]
+    return [InboxFile(path, source, arrived, "pdf", "ok", {"genre": "scan"})]
 
 
 def build_mixed(source: Source, build: Build, rng: random.Random) -> list[InboxFile]:
@@ -1828,6 +1865,7 @@ def generate(sources_dir: Path, inbox: Path, labels_path: Path) -> int:
         (work / "docx").mkdir()
         rendered = render_sources(sources, work / "docx")
         pdf_ids = {chosen[c.name].id for c in HARD_CASES if c.needs_pdf and not c.own_pdf_run}
+        pdf_ids |= {s.id for s in sources if any(o.format in PAPER_FORMATS for o in s.outputs)}
         converted = convert_sources(sources, rendered, pdf_ids, work)
         for source_id in sorted({chosen[c.name].id for c in HARD_CASES if c.own_pdf_run}):
             if (source_id, "pdf") not in converted:

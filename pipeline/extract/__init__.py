@@ -45,7 +45,10 @@ class Extractor:
         evidence: dict = {}
         if sender:
             record.submitter, record.submitter_kind = sender.name, sender.kind
-            evidence["submitter"] = _evidence(sender.evidence, sender.loc, source=sender.source)
+            record.submitter_source, record.submitter_confidence = sender.source, sender.confidence
+            evidence["submitter"] = _evidence(
+                sender.evidence, sender.loc, source=sender.source, confidence=sender.confidence
+            )
         else:
             record.submitter_kind = "unknown"
         record.doc_kind = kind

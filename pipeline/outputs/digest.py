@@ -172,7 +172,8 @@ def _add_review_validation(ws, columns: list[Column], rows: int) -> None:
 
 def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
     columns = [Column("文件", "link", 40), Column("状态", width=14), Column("格式"), Column("报送单位", width=22),
-               Column("单位类别"), Column("文件类型"), Column("落款日期", "date", 12), Column("收到时间", "datetime", 17),
+               Column("单位类别"), Column("单位依据", width=12), Column("单位可信度", "float", 10, number_format="0.00"),
+               Column("文件类型"), Column("落款日期", "date", 12), Column("收到时间", "datetime", 17),
                Column("活动类型", width=30), Column("活动日期", width=24), Column("页数", "int"), Column("字数", "int"),
                Column("表格", "int"), Column("图片", "int"), Column("识别方式", width=22), Column("问题说明", width=40),
                Column("重复/替代", width=30),
@@ -183,7 +184,8 @@ def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
         eff = effective.get(rec.file, rec)
         rows.append([
             _link(rec, data.inbox, out_dir), STATUS_WORDS.get(str(rec.status), str(rec.status)), rec.format,
-            eff.submitter, KIND_OF_SENDER.get(eff.submitter_kind or "", ""), KIND_LABELS.get(eff.doc_kind or "", ""),
+            eff.submitter, KIND_OF_SENDER.get(eff.submitter_kind or "", ""), *_sender_basis(rec, eff),
+            KIND_LABELS.get(eff.doc_kind or "", ""),
             date.fromisoformat(eff.doc_date) if eff.doc_date else None, arrival(rec, tz),
             "、".join(eff.activity_types), "、".join(d[5:].replace("-", "/") for d in rec.activity_dates),
             rec.pages, rec.chars or None, rec.tables or None, rec.images or None, _reading(rec), rec.error,
@@ -193,6 +195,21 @@ def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
     ref = write_table(ws, columns, rows)
     _add_review_validation(ws, columns, len(rows))
     finish(ws, ref)
+
+
+def _sender_basis(record: Record, effective: Record) -> tuple[str | None, float | None]:
+    """Where the sender came from and how sure: a reviewer's correction is sure."""
+    if (record.review or {}).get("submitter"):
+        return "审核更正", 1.0
+    return record.submitter_source, record.submitter_confidence
+
+
+def needs_sender_check(record: Record, campaign: Campaign) -> bool:
+    """A sender decided from the file name alone or linked to the roster by a weak match."""
+    if (record.review or {}).get("submitter") or not record.submitter:
+        return False
+    weak = record.submitter_confidence is not None and record.submitter_confidence < campaign.sender_check_below
+    return weak or record.submitter_source == "文件名"
 
 
 def _reading(record: Record) -> str | None:
@@ -272,6 +289,11 @@ def _problems(ws, data: DigestInput) -> None:
         elif rec.status == Status.OK and not rec.submitter:
             rows.append([rec.file, "报送单位未识别", "未能从落款、标题、文号或文件名识别报送单位",
                          "在“文件清单”的“更正报送单位”列填写单位名称"])
+        elif rec.status == Status.OK and needs_sender_check(rec, data.campaign):
+            rows.append([rec.file, "请核实报送单位",
+                         f"报送单位“{rec.submitter}”仅依据{rec.submitter_source}判断"
+                         f"（可信度{rec.submitter_confidence:.2f}）",
+                         "核对原件；如有误，在“文件清单”的“更正报送单位”列填写单位名称"])
     finish(ws, write_table(ws, columns, rows))
 
 

@@ -93,7 +93,8 @@ def test_a_cue_pattern_that_is_not_a_regular_expression_says_so(tmp_path):
 
 def test_every_scan_gives_the_same_facts_as_its_text_version(sample_records):
     """Scans, phone photos, sealed scans and a PDF with a scanned signature page, each against
-    the same document's text version (its Word-made PDF where there is one: same layout)."""
+    the same document's text version (its Word-made PDF where there is one: same layout).
+    A paper copy sent alone (a blind sample's only output) is scored by `digest eval` instead."""
     labels = load_labels(ROOT / "samples" / "labels.json")
     source_of = {label["file"]: label["source"] for label in labels}
     scans = [r for r in sample_records if r.ocr]
@@ -104,6 +105,8 @@ def test_every_scan_gives_the_same_facts_as_its_text_version(sample_records):
             for r in sample_records
             if not r.ocr and r.status in ("ok", "superseded") and source_of.get(r.file) == source_of[scan.file]
         ]
+        if not texts:
+            continue
         text = min(texts, key=lambda r: (r.format != "pdf", r.format != "docx"))
         for field in ("submitter", "doc_kind", "doc_date", "activity_dates", "metrics"):
             assert getattr(scan, field) == getattr(text, field), (scan.file, text.file, field)
