@@ -96,6 +96,19 @@ class Campaign:
     source: str = ""
     digest: str = field(default="", compare=False)  # sha256 of the file: re-extract when it changes
 
+    @property
+    def name_word(self) -> str:
+        """The campaign's name without its year: the word an item about it carries (世界认可日)."""
+        return re.sub(r"^\d{4}年", "", self.name)
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        """The months the campaign's activities and papers fall in: from the month before its day
+        to its last deadline's (a date that lost its 月 is read only inside them)."""
+        last = max([self.day, *self.deadlines.values()])
+        first = self.day.month - 1 if self.day.month > 1 else 1
+        return tuple(range(first, last.month + 1)) if last.year == self.year else tuple(range(first, 13))
+
 
 @lru_cache(maxsize=8)
 def load_campaign(path: Path | str | None = None) -> Campaign:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from pipeline.campaign import Campaign
 from pipeline.extract.activities import find_activities, own_activity_text
 from pipeline.extract.dates import DateMention, find_dates, is_deadline, is_vague
 from pipeline.extract.highlights import pick_highlights, score_sentence
+from pipeline.extract.items import off_topic_blocks, publication_date, relative_days
 from pipeline.extract.kind import find_doc_kind
 from pipeline.extract.metrics import MetricMention, find_metrics
 from pipeline.extract.sender import find_sender
@@ -37,8 +39,12 @@ class Extractor:
         sender = find_sender(doc, signature, c)
         who = sender.name if sender else None
         sentences = body_sentences(doc)
-        own = [own_activity_text(s.text, c, who, sender.kind if sender else None) for s in sentences]  # once each
-        dates = self._dates(sentences, own, signature.date_block)
+        off_topic = off_topic_blocks(doc, c)  # a 简报's other items
+        own = [
+            None if s.block in off_topic else own_activity_text(s.text, c, who, sender.kind if sender else None)
+            for s in sentences
+        ]  # once each
+        dates = self._dates(sentences, own, signature.date_block, publication_date(doc, c.year))
         activities = find_activities(sentences, own, _schedule_dates(sentences, dates), c)
         kind, kind_reason = find_doc_kind(doc, len(activities))
 
@@ -124,19 +130,27 @@ class Extractor:
         return {"innovation": first(c.innovation_cues), "theme": first(c.theme_cues), "generic_phrases": generic}
 
     def _dates(
-        self, sentences: list[Sentence], own: list[str | None], signature_block: int | None
+        self, sentences: list[Sentence], own: list[str | None], signature_block: int | None, published: date | None
     ) -> dict[int, list[DateMention]]:
         """Dates of each sentence that can be activity dates (no deadlines, 落款, notice events)."""
         c = self.campaign
         out: dict[int, list[DateMention]] = {}
+        last: tuple[int, date] | None = None  # the last single date stated, and its sentence
         for i, (s, text) in enumerate(zip(sentences, own)):
             if text is None or (signature_block is not None and s.block == signature_block):
                 continue
-            mentions = [
-                m
-                for m in find_dates(text, c.year, c.day, c.day_names)
-                if not is_deadline(text, m) and not is_vague(text, m.span[1]) and not _dateline(text, m)
-            ]
+            mentions = []
+            found = find_dates(text, c.year, c.day, c.day_names, c.months)
+            found += [DateMention(d, None, span, word) for d, span, word in relative_days(text, published)]
+            for m in sorted(found, key=lambda m: m.span):
+                if is_deadline(text, m) or is_vague(text, m.span[1]) or _dateline(text, m):
+                    continue
+                if m.text in _ANAPHORIC_DAY and last and i - last[0] <= _ANAPHORA_REACH:
+                    # "6月8日，…举办…。当天共发放…": 当天 is the day just told, not the campaign's day.
+                    m = DateMention(last[1], None, m.span, m.text)
+                elif m.text not in c.day_names and m.end in (None, m.start):
+                    last = (i, m.start)
+                mentions.append(m)
             if mentions:
                 out[i] = mentions
         return out
@@ -160,6 +174,11 @@ class Extractor:
         return metrics, approx, evidence, per_sentence
 
 
+# Day names that point back at the day a report has just given (活动当天), unlike 世界认可日当天.
+_ANAPHORIC_DAY = ("当天", "活动当天")
+_ANAPHORA_REACH = 8  # sentences back: a news item tells one day, then what happened on it
+
+
 def _dateline(text: str, m: DateMention) -> bool:
     """ "湖南日报6月10日讯": a newspaper's date, not an activity's."""
     return text[m.span[1] : m.span[1] + 1] in ("讯", "电")
@@ -167,7 +186,10 @@ def _dateline(text: str, m: DateMention) -> bool:
 
 # When an item takes place ("时间：", also after its title: "（一）研讨会时间：6月8日"), not when a
 # paper was written, issued or is due.
-_TIME_FIELD = re.compile(r"(?<!成文)(?<!印发)(?<!发文)(?<!报送)(?<!截止)(?<!落款)(?:时间|日期)[：:]")
+_TIME_FIELD = re.compile(
+    r"(?<!成文)(?<!印发)(?<!发文)(?<!报送)(?<!截止)(?<!落款)(?<!发送)(?<!填报)(?<!发布)(?<!统计)(?<!收到)(?<!打印)"
+    r"(?:时间|日期)[：:]"
+)
 _FIELD = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 
 

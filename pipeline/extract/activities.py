@@ -60,6 +60,13 @@ def own_activity_text(
     for event in campaign.national_events:
         if event.host != sender and any(c in sentence for c in event.cues):
             return None
+    page = not_own.get("page_lines", ())
+    if any(w in sentence[:60] for w in page):
+        dateline = re.search(r"讯\s*(?:[（(][^）)]{0,40}[）)])?", sentence[:90])
+        if dateline:  # a PDF ran the page's lines into the lead: keep the lead
+            sentence = sentence[dateline.end() :]
+        elif len(sentence) < 80:
+            return None
     for phrase in not_own.get("reporting_clauses", ()):
         if phrase in sentence:
             sentence = re.sub(rf"[^，。；]*{re.escape(phrase)}[^，。；]*[，；]?", "", sentence)

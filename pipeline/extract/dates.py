@@ -28,6 +28,9 @@ _SHORT_DOT = re.compile(
     r"(?:\s*(?:——|—|–|-|~|～|至)\s*(?:(?P<m2>1[0-2]|0?[1-9])\.)?(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d.%万千亿]))?"
 )
 _VAGUE_AFTER = re.compile(r"^\s*(?:上旬|中旬|下旬|底|初|末)")
+# A date that lost its 月 (and 年) on the way to the office, as the notice itself did online:
+# "68日", "615日", "201869日". Read only where the campaign's months leave one reading.
+_LOST_MONTH = re.compile(r"(?<![\d.\-/年月第])(?P<digits>(?:\d{4})?\d{2,3})\s*日")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,11 @@ def _make(y: int, m: int | None, d: int | None) -> date | None:
         return None
 
 
-def find_dates(text: str, year: int, day: date | None = None, day_names: tuple[str, ...] = ()) -> list[DateMention]:
-    """Every date in `text`; dates without a year take `year`. `day_names` (当天…) give `day`."""
+def find_dates(
+    text: str, year: int, day: date | None = None, day_names: tuple[str, ...] = (), months: tuple[int, ...] = ()
+) -> list[DateMention]:
+    """Every date in `text`; dates without a year take `year`. `day_names` (当天…) give `day`.
+    `months` (the campaign's) let a date that lost its 月 be read: "68日" is 6月8日."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
 
@@ -93,12 +99,31 @@ def find_dates(text: str, year: int, day: date | None = None, day_names: tuple[s
             else None
         )
         add(m, start, end)
+    if months:
+        for m in _LOST_MONTH.finditer(text):
+            add(m, _lost_month(m.group("digits"), year, months), None)
     if day is not None:
         for name in day_names:
             for m in re.finditer(re.escape(name), text):
                 add(m, day, None)
     found.sort(key=lambda d: d.span)
     return found
+
+
+def _lost_month(digits: str, year: int, months: tuple[int, ...]) -> date | None:
+    """The one month-and-day reading of "68", "615" or "201869" inside the campaign's months."""
+    if len(digits) >= 6:
+        if int(digits[:4]) != year:
+            return None
+        digits = digits[4:]
+    if len(digits) == 2 and int(digits) <= 31:
+        return None  # "24日" is the 24th of a month the text gave before
+    readings = set()
+    for cut in range(1, len(digits)):
+        month, dom = int(digits[:cut]), int(digits[cut:])
+        if month in months and digits[cut] != "0" and (when := _make(year, month, dom)):
+            readings.add(when)
+    return readings.pop() if len(readings) == 1 else None
 
 
 def is_deadline(text: str, mention: DateMention) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pipeline.campaign import Campaign, MetricRule
+from pipeline.campaign import PATTERN_MARK, Campaign, MetricRule
 from pipeline.extract.numerals import CN_NUMERAL, parse_amount
 
 _APPROX_BEFORE = ("近", "约", "上", "逾", "超过", "超", "达", "将近", "大约")
@@ -30,7 +31,7 @@ class MetricMention:
 def find_metrics(sentence: str, campaign: Campaign) -> list[MetricMention]:
     """Every counted quantity in one sentence that one of the campaign's metric rules claims."""
     found = []
-    if any(w in sentence for w in campaign.stock_words):
+    if _stock(campaign).search(sentence):
         return found  # "全市共有检验检测机构近400家" describes what exists, not what the campaign did
     for m in _NUMBER.finditer(sentence):
         raw = m.group("num")
@@ -54,6 +55,13 @@ def find_metrics(sentence: str, campaign: Campaign) -> list[MetricMention]:
         approximate = bool(m.group("pre") or m.group("post")) or rest[len(unit) : len(unit) + 1] in _APPROX_AFTER
         found.append(MetricMention(rule.name, value, approximate, _is_total(sentence, m.start(), campaign), m.span()))
     return found
+
+
+@lru_cache(maxsize=8)
+def _stock(campaign: Campaign) -> re.Pattern:
+    """The campaign's stock words as one pattern; a word written "~…" is a regular expression."""
+    parts = [w[len(PATTERN_MARK) :] if w.startswith(PATTERN_MARK) else re.escape(w) for w in campaign.stock_words]
+    return re.compile("|".join(parts) or r"(?!x)x")
 
 
 def _unit(rest: str, campaign: Campaign) -> tuple[str | None, int]:
