@@ -12,7 +12,7 @@ from datetime import date
 
 from pipeline.campaign import Campaign
 from pipeline.extract.activities import find_activities, own_activity_text
-from pipeline.extract.dates import DateMention, find_dates, is_deadline, is_vague
+from pipeline.extract.dates import DateMention, bare_days, find_dates, is_day_statement, is_deadline, is_vague
 from pipeline.extract.highlights import pick_highlights, score_sentence
 from pipeline.extract.items import off_topic_blocks, publication_date, relative_days
 from pipeline.extract.kind import find_doc_kind
@@ -46,7 +46,7 @@ class Extractor:
         ]  # once each
         dates = self._dates(sentences, own, signature.date_block, publication_date(doc, c.year))
         activities = find_activities(sentences, own, _schedule_dates(sentences, dates), c)
-        kind, kind_reason = find_doc_kind(doc, len(activities))
+        kind, kind_reason = find_doc_kind(doc, len(activities), off_topic)
 
         evidence: dict = {}
         if sender:
@@ -85,7 +85,12 @@ class Extractor:
         for i, mentions in dates.items():
             # A line that is only a date range ("2018年6月4日至6月15日") under a 活动时间
             # heading is an activity window; a lone single date is a signature, not a fact.
-            window = any(m.end and m.end != m.start and len(m.text) + 2 >= len(sentences[i].text) for m in mentions)
+            window = any(
+                m.end
+                and m.end != m.start
+                and (len(m.text) + 2 >= len(sentences[i].text) or m.span[0] <= 1 and len(sentences[i].text) <= 40)
+                for m in mentions
+            )  # "2018年6月4日至6月15日，集中宣传日为6月8日。" opens a plan's 活动时间 too
             scheduled = _TIME_FIELD.search(sentences[i].text)  # "时间：6月9日" in a plan's schedule item
             if (
                 i not in per_activity_sentence
@@ -138,18 +143,29 @@ class Extractor:
         last: tuple[int, date] | None = None  # the last single date stated, and its sentence
         for i, (s, text) in enumerate(zip(sentences, own)):
             if text is None or (signature_block is not None and s.block == signature_block):
+                # Not the sender's own activity (a national event it attended), yet the day it
+                # tells is the one a following "同日" points at.
+                told = [m for m in find_dates(s.text, c.year) if m.end in (None, m.start)]
+                if told and text is None:
+                    last = (i, told[-1].start)
                 continue
             mentions = []
             found = find_dates(text, c.year, c.day, c.day_names, c.months)
             found += [DateMention(d, None, span, word) for d, span, word in relative_days(text, published)]
+            if last:
+                found += bare_days(text, last[1], [m.span for m in found])
             for m in sorted(found, key=lambda m: m.span):
                 if is_deadline(text, m) or is_vague(text, m.span[1]) or _dateline(text, m):
                     continue
                 if m.text in _ANAPHORIC_DAY and last and i - last[0] <= _ANAPHORA_REACH:
                     # "6月8日，…举办…。当天共发放…": 当天 is the day just told, not the campaign's day.
                     m = DateMention(last[1], None, m.span, m.text)
-                elif m.text not in c.day_names and m.end in (None, m.start):
+                elif m.text in _ANAPHORIC_DAY + tuple(c.day_names):
+                    pass
+                elif m.end in (None, m.start):
                     last = (i, m.start)
+                if is_day_statement(text, m):
+                    continue  # "6月9日是第11个世界认可日": the day named, nothing done on it
                 mentions.append(m)
             if mentions:
                 out[i] = mentions
@@ -175,7 +191,7 @@ class Extractor:
 
 
 # Day names that point back at the day a report has just given (活动当天), unlike 世界认可日当天.
-_ANAPHORIC_DAY = ("当天", "活动当天")
+_ANAPHORIC_DAY = ("当天", "活动当天", "同日", "当日")
 _ANAPHORA_REACH = 8  # sentences back: a news item tells one day, then what happened on it
 
 

@@ -126,6 +126,36 @@ def _lost_month(digits: str, year: int, months: tuple[int, ...]) -> date | None:
     return readings.pop() if len(readings) == 1 else None
 
 
+# A day written without its month ("8日下午", "12日至15日") in a text that has just named a month;
+# 同日/当日 point back at the day just told.
+_BARE_DAY = re.compile(
+    r"(?<![\d月年.\-/第])(?P<d>[12]?\d|3[01])\s*日(?:[—–\-~～至到]\s*(?P<d2>[12]?\d|3[01])\s*日)?"
+    r"(?=上午|下午|晚上|晚|当天|，|起|在|举办|举行|开展|召开|[\u4e00-\u9fff]{0,12}(?:举办|举行|开展|召开|组织))"
+)
+_BACK_REFERENCE = re.compile(r"同日|当日")
+
+
+def bare_days(text: str, context: date, taken: list[tuple[int, int]]) -> list[DateMention]:
+    """Days without a month, in the month of the date the text told last; 同日/当日 as that day."""
+    out = []
+    for m in _BARE_DAY.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        start = _make(context.year, context.month, int(m.group("d")))
+        end = _make(context.year, context.month, int(m.group("d2"))) if m.group("d2") else None
+        if start:
+            out.append(DateMention(start, end if end and end > start else None, m.span(), m.group(0)))
+    for m in _BACK_REFERENCE.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            out.append(DateMention(context, None, m.span(), m.group(0)))
+    return out
+
+
+def is_day_statement(text: str, mention: DateMention) -> bool:
+    """ "6月9日是第11个世界认可日", "今年6月9日为…": a sentence that names the day, not an activity on it."""
+    return bool(re.match(r"^\s*(?:是|为)\s*(?:第|“|\"|世界|国际)", text[mention.span[1] :]))
+
+
 def is_deadline(text: str, mention: DateMention) -> bool:
     """ "6月5日前报送", "截至6月30日", "于7月15日之前": a deadline or a cut-off, not an activity."""
     before = text[max(0, mention.span[0] - 4) : mention.span[0]]

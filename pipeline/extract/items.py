@@ -42,7 +42,11 @@ def off_topic_blocks(doc: Document, campaign: Campaign) -> set[int]:
 def _headline(text: str) -> bool:
     """An item's headline: a short line that is no sentence (an issue's items are often plain
     paragraphs, bold at most)."""
-    return len(text) <= 45 and not text.endswith(("。", "！", "？", "；", "：", ":", "）", ")")) and not _LIST_ITEM.match(text)
+    return (
+        len(text) <= 45
+        and not text.endswith(("。", "！", "？", "；", "：", ":", "）", ")"))
+        and not _LIST_ITEM.match(text)
+    )
 
 
 _LIST_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")

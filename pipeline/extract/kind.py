@@ -10,28 +10,34 @@ import re
 
 from pipeline.model import BlockKind, Document
 
-_PLAN_TITLE = re.compile(r"方案|安排|计划|工作要点")
+_PLAN_TITLE = re.compile(r"方案|安排|计划|工作要点|部署")
 _SUMMARY_TITLE = re.compile(r"总结|开展情况|活动情况|工作情况|情况的?报告|情况汇报|成效|综述")
+_SUBJECT = re.compile(r"^主\s*题[：:]\s*(.+)")
 _COVER_TITLE = re.compile(r"报送|呈报|上报|的函$|函$")
 # Markers of a finished account vs. an intended one, counted over the whole text.
 _DONE = re.compile(
     r"开展了|举办了|组织了|举行了|召开了|发放了|取得了|吸引了|共发放|累计|共计|合计|圆满|成效|"
     r"收到了|受到了|参与人数|到场|反响|好评|已于|期间，|活动中，|共接待|共接受|共有|达到了|覆盖|"
-    r"据统计|据介绍|本报讯|通讯员"
+    r"据统计|据介绍|本报讯|通讯员|供稿"
 )  # a news report is an account of what happened
 _INTENDED = re.compile(
-    r"拟|将于|将在|将组织|计划|预计|活动安排|时间安排|工作要求|组织领导|实施步骤|具体安排|"
-    r"各单位要|要求|确保|请各|负责(?!人)|职责分工|活动内容"
-)  # 负责人 is a person, not a duty
+    r"拟|将(?:于|在|组织|邀请|开展|举办|举行|召开|对|向|联合|通过|面向|集中|陆续|推出)|计划|预计|部署|届时|报名|欢迎|活动安排|时间安排|工作要求|组织领导|实施步骤|具体安排|"
+    r"各单位要|要求各|有关要求|具体要求|确保|请各|负责(?!人)|职责分工|活动内容"
+)  # 负责人 is a person, not a duty; a 新要求 explained at a stand is no instruction
 
 
-def find_doc_kind(doc: Document, activity_count: int) -> tuple[str, str]:
-    """Return (kind, reason); the reason is the words that decided it, for the evidence column."""
+def find_doc_kind(doc: Document, activity_count: int, skip: frozenset[int] | set[int] = frozenset()) -> tuple[str, str]:
+    """Return (kind, reason); the reason is the words that decided it, for the evidence column.
+    `skip`: blocks of a 简报's items about other work, whose tense says nothing of this paper."""
     title = " ".join(b.text for b in doc.blocks if b.kind in (BlockKind.TITLE, BlockKind.TEXT_BOX))[:200]
     if not title:
-        title = next((b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH), "")[:80]
+        # A mail pasted into Word: its subject line is its title.
+        subject = next((m.group(1) for b in doc.blocks[:10] if (m := _SUBJECT.match(b.text))), None)
+        title = subject or next((b.text for b in doc.blocks if b.kind is BlockKind.PARAGRAPH), "")[:80]
     body = "\n".join(
-        b.text for b in doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TABLE_CELL)
+        b.text
+        for i, b in enumerate(doc.blocks)
+        if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.TABLE_CELL) and i not in skip
     )
     # The aspect particle 了 marks finished actions; news-style accounts use few other markers.
     perfective = len(re.findall(r"(?<!为)了(?!解)", body))

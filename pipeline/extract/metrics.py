@@ -83,7 +83,10 @@ def _claim(sentence: str, start: int, end: int, unit: str, campaign: Campaign) -
             continue
         following = sentence[end : end + 8]
         near = sentence[max(0, start - 12) : end + 8]
-        if any(x in following[:4] or x in near for x in rule.exclude):
+        # "…有限公司等16家检验检测认证机构": the noun after the count says what is counted, so an
+        # excluded word before it (公司) is another name in the list, not the thing counted.
+        named_after = any(w in re.split(r"[，,；;。、（）()]", sentence[end : end + 12])[0] for w in rule.context)
+        if any(x in following[:4] for x in rule.exclude) or not named_after and any(x in near for x in rule.exclude):
             continue
         distance = _context_distance(sentence, clause, start, end, rule.context)
         if distance is None:

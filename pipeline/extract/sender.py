@@ -26,10 +26,10 @@ from pipeline.model import Block, BlockKind, Document, Location
 _ORG_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·]"
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _TITLE_NOISE = re.compile(r"^(?:关于|转发|印发)")
-_CAPTION = re.compile(r"^(?:图\s*\d|图[一二三四五六七八九十]|照片\s*\d)")
+_CAPTION = re.compile(r"^(?:图\s*\d|图[一二三四五六七八九十]|图为|照片\s*\d)|(?:摄|供图)$")
 _STOP = re.compile(
     r"关于|世界认可日|认可日|活动|方案|总结|报告|举办|主办|承办|协办|开展|举行|召开|组织|走进|参观|看见|启动|"
-    r"联合(?!会)|共同|获悉|了解到|介绍|表示|来到|^各|向(?:社会|公众|市民|群众|消费者|企业)"
+    r"联合(?!会)|共同|获悉|了解到|介绍|表示|来到|^各|^(?:这|那|此|其|该)|向(?:社会|公众|市民|群众|消费者|企业)"
 )  # words no name holds: a run that has one is a clause, not a name
 # Reporting frames and function words that open a run of name characters but are no part of
 # the name: 本报讯, 湖北日报讯, 记者从…, 据…, 由…, a date.
@@ -189,7 +189,8 @@ class _Finder:
 
     def lead(self) -> SenderMatch | None:
         """The subject of a news item's lead: the first organisation named in its opening
-        sentences that is neither quoted nor guiding ("在…指导下", "根据…要求")."""
+        sentences that is neither quoted nor guiding ("在…指导下", "根据…要求"). When that first
+        one is a short self-reference (市质监局), the lead names no one else."""
         c = self.c
         paragraphs = [
             b
@@ -198,28 +199,30 @@ class _Finder:
         ][:3]
         for block in paragraphs:
             text = block.text
-            for m in _roster_pattern(c).finditer(text):
-                if not _guided(text, m.start(), m.end()):
-                    name = _canonical(m.group("name"), c)
-                    return SenderMatch(name, "regulator", text, block.loc, "导语", self.confidence("导语"))
+            named = [(m.start(), m.end(), _canonical(m.group("name"), c)) for m in _roster_pattern(c).finditer(text)]
+            orgs = []
             for org in _organisations(text, c):
                 at = text.find(org)
-                if _self_reference(org, c):
-                    self.self_refs.append(org)
+                if not any(a <= at < b for a, b, _ in named):
+                    orgs.append((at, at + len(org), org))
+            for at, end, name in sorted(named + orgs):
+                if (at, end, name) in named:
+                    if not _guided(text, at, end):
+                        return SenderMatch(name, "regulator", text, block.loc, "导语", self.confidence("导语"))
                     continue
+                if _self_reference(name, c):
+                    self.self_refs.append(name)
+                    return None  # the subject is the sender under its short name: resolve it elsewhere
                 if (
-                    len(org) < 6
-                    or _FRAME_CHAR.match(org)
-                    or org.endswith(_WEAK_SUFFIXES)
-                    or _national(org, c)
-                    or _guided(text, at, at + len(org))
-                    or _roster_pattern(c).search(org)
+                    len(name) < 6
+                    or _FRAME_CHAR.match(name)
+                    or name.endswith(_WEAK_SUFFIXES)
+                    or _national(name, c)
+                    or _guided(text, at, end)
                 ):
                     continue
-                kind = _kind_of(org, c, self.context + text)
-                return SenderMatch(org, kind, text, block.loc, "导语", self.confidence("导语", 0.9))
-            if self.self_refs:
-                break  # the lead names its subject by a short form: resolve that, do not read on
+                kind = _kind_of(name, c, self.context + text)
+                return SenderMatch(name, kind, text, block.loc, "导语", self.confidence("导语", 0.9))
         return None
 
     def tail_signature(self, signature: Signature) -> SenderMatch | None:
@@ -228,7 +231,7 @@ class _Finder:
             return None
         body = [b for b in self.doc.blocks if b.kind is BlockKind.PARAGRAPH]
         for block in reversed(body[-5:]):
-            if len(block.text) > 40 or _META.search(block.text):
+            if len(block.text) > 40 or _META.search(block.text) or _CAPTION.search(block.text):
                 continue
             found = self.match_text(block.text, self.ocr(block))
             if found:

@@ -28,7 +28,10 @@ def find_signature(doc: Document, year: int, org_suffixes: tuple[str, ...] = ())
     break: "中牟县市场监督管理局2018年6月19日") count as a name line and a date line.
     """
     body = [(i, b) for i, b in enumerate(doc.blocks) if b.kind in _BODY]
-    for pos in range(len(body) - 1, -1, -1):
+    # A dated line at the very top of a longer paper is its masthead or byline ("成都质监 2018-06-09"),
+    # not a 落款.
+    first = 3 if len(body) > 6 else 0
+    for pos in range(len(body) - 1, first - 1, -1):
         i, block = body[pos]
         if len(block.text) <= 20:
             when = date_only(block.text, year)
