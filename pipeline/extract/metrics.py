@@ -82,7 +82,7 @@ def _claim(sentence: str, start: int, end: int, unit: str, campaign: Campaign) -
         if unit not in rule.units:
             continue
         following = sentence[end : end + 8]
-        near = sentence[max(0, start - 12) : end + 8]
+        near = sentence[max(clause[0], start - 12) : min(clause[1], end + 8)]  # the number's own clause
         # "…有限公司等16家检验检测认证机构": the noun after the count says what is counted, so an
         # excluded word before it (公司) is another name in the list, not the thing counted.
         named_after = any(w in re.split(r"[，,；;。、（）()]", sentence[end : end + 12])[0] for w in rule.context)

@@ -201,3 +201,23 @@ def test_records_carry_the_score_the_digest_ranks_by(digest):
         assert rec["score"] == pytest.approx(round(sum(p["points"] for p in rec["score_parts"]), 1))
     others = [r for r in records if r["file"] not in scored]
     assert others and all(r["score"] is None and r["score_parts"] is None for r in others)
+
+
+def test_the_file_list_says_how_each_sender_was_decided_and_weak_ones_are_to_be_checked(digest, sample_records):
+    wb = load_workbook(digest / "digest.xlsx")
+    files = wb["文件清单"]
+    sources, confidences = column(files, "单位依据"), column(files, "单位可信度")
+    named = [(s, c) for s, c in zip(sources, confidences) if s]
+    assert named and all(0 < c <= 1 for _, c in named)
+    assert {"落款", "标题", "导语"} <= {s for s, _ in named}
+    to_check = {
+        row[0]
+        for row in wb["问题文件"].iter_rows(min_row=2, values_only=True)
+        if row[1] == "请核实报送单位"
+    }
+    weak = {
+        r.file
+        for r in sample_records
+        if r.status == "ok" and r.submitter and (r.submitter_source == "文件名" or r.submitter_confidence < 0.7)
+    }
+    assert weak and to_check == weak
