@@ -4,4 +4,4 @@ The library is Prefect-free; `flows/` schedules and parallelises it. Data moves 
 file -> Document (readers) -> Record (extraction) -> outputs.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

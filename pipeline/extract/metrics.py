@@ -57,6 +57,9 @@ def find_metrics(sentence: str, campaign: Campaign) -> list[MetricMention]:
     return found
 
 
+_CLAUSE_END = re.compile(r"[，,；;。、（）()]")
+
+
 @lru_cache(maxsize=8)
 def _stock(campaign: Campaign) -> re.Pattern:
     """The campaign's stock words as one pattern; a word written "~…" is a regular expression."""
@@ -82,12 +85,15 @@ def _claim(sentence: str, start: int, end: int, unit: str, campaign: Campaign) -
         if unit not in rule.units:
             continue
         following = sentence[end : end + 8]
-        near = sentence[max(clause[0], start - 12) : min(clause[1], end + 8)]  # the number's own clause
+        near = sentence[max(0, start - 12) : min(clause[1], end + 8)]  # what follows: only its own clause
         # "…有限公司等16家检验检测认证机构": the noun after the count says what is counted, so an
         # excluded word before it (公司) is another name in the list, not the thing counted.
-        named_after = any(w in re.split(r"[，,；;。、（）()]", sentence[end : end + 12])[0] for w in rule.context)
-        if any(x in following[:4] for x in rule.exclude) or not named_after and any(x in near for x in rule.exclude):
+        if any(x in following[:4] for x in rule.exclude):
             continue
+        if any(x in near for x in rule.exclude):
+            after = _CLAUSE_END.split(sentence[end : end + 12], maxsplit=1)[0]
+            if not any(w in after for w in rule.context):
+                continue
         distance = _context_distance(sentence, clause, start, end, rule.context)
         if distance is None:
             continue
