@@ -136,6 +136,9 @@ class Record:
     members: list[str] | None = None  # for archives: the member files, as records name them
     ocr: bool = False  # some page's text came from OCR: check numbers against the picture
     ocr_confidence: float | None = None
+    # Pages of a scan or photo with rows of numbers that were not read as a table (a photographed
+    # statistics table the layout could not rule): its figures are to be checked on the picture.
+    tables_unread: list[int] = field(default_factory=list)
     # Extracted facts (null or empty where the document does not state them).
     submitter: str | None = None
     submitter_kind: str | None = None  # regulator | demo_zone | institution | unknown

@@ -14,7 +14,7 @@ from pipeline.campaign import Campaign
 from pipeline.extract.activities import find_activities, own_activity_text
 from pipeline.extract.dates import DateMention, bare_days, find_dates, is_day_statement, is_deadline, is_vague
 from pipeline.extract.highlights import pick_highlights, score_sentence
-from pipeline.extract.items import off_topic_blocks, publication_date, relative_days
+from pipeline.extract.items import off_topic_blocks, publication_date, relative_days, unread_table_pages
 from pipeline.extract.kind import find_doc_kind
 from pipeline.extract.metrics import MetricMention, find_metrics
 from pipeline.extract.sender import find_sender
@@ -114,6 +114,8 @@ class Extractor:
             candidates.append((score_sentence(s.text, c, per_sentence.get(i, 0), per_activity_sentence[i]), i, s))
         record.highlights = [_evidence(s.text, s.loc) for s in pick_highlights(candidates, c)]
         record.evidence = evidence
+        if doc.ocr_pages:
+            record.tables_unread = unread_table_pages(doc)
         record.signals = self._signals(sentences, own)
         return record
 

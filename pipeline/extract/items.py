@@ -71,3 +71,23 @@ def relative_days(text: str, published: date | None) -> list[tuple[date, tuple[i
         day = published - timedelta(days=1) if m.group("word") in ("昨天", "昨日") else published
         out.append((day, m.span("word"), m.group("word")))
     return out
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBERS_ONLY = re.compile(r"^[\d.,\s\u3000]+$")
+
+
+def unread_table_pages(doc: Document) -> list[int]:
+    """OCR'd pages that show rows of figures (three or more numbers side by side, or numbers
+    alone on their lines) outside any table read: a table the picture held and the layout lost."""
+    per_page: dict[int, int] = {}
+    for block in doc.blocks:
+        page = block.loc.page
+        if block.kind is not BlockKind.PARAGRAPH or page is None or page not in doc.ocr_pages:
+            continue
+        text = block.text
+        numbers = _NUMBER.findall(text)
+        digits = sum(len(n) for n in numbers)
+        if _NUMBERS_ONLY.match(text) or len(numbers) >= 3 and digits >= 0.4 * len(re.sub(r"\s", "", text)):
+            per_page[page] = per_page.get(page, 0) + 1
+    return sorted(p for p, n in per_page.items() if n >= 3)

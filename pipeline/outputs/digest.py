@@ -286,14 +286,21 @@ def _problems(ws, data: DigestInput) -> None:
         status = str(rec.status)
         if status in _ACTIONS:
             rows.append([rec.file, STATUS_WORDS[status], rec.error, _ACTIONS[status]])
-        elif rec.status == Status.OK and not rec.submitter:
+            continue
+        if rec.status != Status.OK:
+            continue
+        if not rec.submitter:
             rows.append([rec.file, "报送单位未识别", "未能从落款、标题、文号或文件名识别报送单位",
                          "在“文件清单”的“更正报送单位”列填写单位名称"])
-        elif rec.status == Status.OK and needs_sender_check(rec, data.campaign):
+        elif needs_sender_check(rec, data.campaign):
             rows.append([rec.file, "请核实报送单位",
-                         f"报送单位“{rec.submitter}”仅依据{rec.submitter_source}判断"
+                         f"报送单位“{rec.submitter}”依据{rec.submitter_source}判断"
                          f"（可信度{rec.submitter_confidence:.2f}）",
                          "核对原件；如有误，在“文件清单”的“更正报送单位”列填写单位名称"])
+        if rec.tables_unread:
+            pages = "、".join(f"第{p}页" for p in rec.tables_unread)
+            rows.append([rec.file, "表格未能识别", f"{pages}的表格（扫描件或照片）未能按行列识别，其中的数字未计入",
+                         "对照原件查看表格，必要时请报送单位提供Word或Excel版本"])
     finish(ws, write_table(ws, columns, rows))
 
 

@@ -165,3 +165,23 @@ def test_a_news_item_about_a_plan_being_issued_is_a_plan(campaign):
         ),
     )
     assert rec.doc_kind == "plan"
+
+
+def test_rows_of_figures_a_scan_did_not_read_as_a_table_are_flagged(campaign):
+    def photographed(scanned: bool):
+        d = doc(
+            ("世界认可日活动情况统计表", T, C),
+            ("地区　场次　参与人数　发放资料", P, None),
+            ("甲市　3　1200　3500", P, None),
+            ("乙市　5　1650　4200", P, None),
+            ("丙市　2　380　900", P, None),
+            ("合计　10　3230　8600", P, None),
+        )
+        if scanned:
+            for b in d.blocks:
+                b.loc = Location(paragraph=b.loc.paragraph, page=2)
+            d.ocr_pages = [2]
+        return d
+
+    assert extract(campaign, photographed(scanned=True)).tables_unread == [2]
+    assert extract(campaign, photographed(scanned=False)).tables_unread == []  # typed text: read as written
