@@ -21,6 +21,7 @@ from pipeline.errors import UnreadableFile
 from pipeline.model import Document, Record, Source, Status, record_from_document, unread_record
 from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
+from pipeline.readers.eml import mail_document, parse_mail
 from pipeline.readers.ocr import OcrOptions
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ class FileReader:
             return [self._too_large(rel, len(data), arrived, source)]
         if source.format == "zip":
             return self._archive(data, source, depth)
+        if source.format == "eml":
+            return self._mail(data, source, depth)
         if source.format in ATTACHMENT_FORMATS:
             ext = PurePosixPath(rel).suffix.lower()
             if source.format == "image" and ext in _DOCUMENT_EXTENSIONS:  # a photo of the document, renamed
@@ -170,6 +173,38 @@ class FileReader:
         archive = unread_record(source, Status.OK)
         archive.members = members
         return [archive, *records]
+
+    def _mail(self, data: bytes, source: Source, depth: int) -> list[Record]:
+        """A saved mail: its body read as a document when it says something itself, and its
+        attachments as members (`信.eml/附件名`), every record carrying the mail's headers."""
+        if depth >= self.limits.max_archive_depth:
+            return [unread_record(source, Status.FAILED, errors.ZIP_TOO_DEEP)]
+        try:
+            mail = parse_mail(data, self.limits.max_archive_members)
+        except Exception as e:  # the parser is lenient; what still fails is a broken file
+            log.info("bad mail %s: %s", source.path, e)
+            return [unread_record(source, Status.FAILED, errors.CORRUPT)]
+        if sum(len(a.data) for a in mail.attachments) > self.limits.max_archive_total:
+            return [unread_record(source, Status.FAILED, errors.ZIP_BOMB.format(size=_human(len(data))))]
+        doc = mail_document(mail, source)
+        container = unread_record(source, Status.OK) if doc is None else None
+        if doc is not None:
+            container = record_from_document(doc)
+            try:
+                container = self.extract(doc, container)
+            except Exception as e:
+                log.exception("unexpected error extracting %s", source.path)
+                container.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件"
+        members: list[str] = []
+        records: list[Record] = []
+        for attachment in mail.attachments:
+            rel = _unique(f"{source.path}/{attachment.name}", members)
+            members.append(rel)
+            records.extend(self.read_bytes(attachment.data, rel, source.arrived, depth + 1))
+        container.members = members
+        for rec in (container, *records):
+            rec.mail = rec.mail or dict(mail.meta)  # a forwarded mail inside keeps its own
+        return [container, *records]
 
     def _member(
         self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str, arrived: str | None, depth: int

@@ -133,7 +133,8 @@ class Record:
     arrived: str | None = None
     title: str | None = None
     duplicate_of: str | None = None
-    members: list[str] | None = None  # for archives: the member files, as records name them
+    members: list[str] | None = None  # for archives and mails: the member files, as records name them
+    mail: dict | None = None  # a file that came by mail: {"from", "subject", "date", "message_id"}
     ocr: bool = False  # some page's text came from OCR: check numbers against the picture
     ocr_confidence: float | None = None
     # Pages of a scan or photo with rows of numbers that were not read as a table (a photographed

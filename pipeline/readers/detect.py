@@ -7,6 +7,7 @@ the extension is only a hint for the few formats whose bytes look alike (.doc/.w
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -84,6 +85,25 @@ def _is_html(head: bytes) -> bool:
     return lowered.startswith(b"mime-version") and b"text/html" in lowered
 
 
+_MAIL_HEADERS = re.compile(
+    rb"^(?:from|to|subject|date|received|return-path|message-id|mime-version|x-[a-z-]+|delivered-to|reply-to|cc)\s*:",
+    re.I | re.M,
+)
+
+
+def _is_mail(head: bytes, ext: str) -> bool:
+    """An RFC 822 message: header lines first (Word's .mht web pages are MIME too, and stay html)."""
+    if ext in (".mht", ".mhtml"):
+        return False
+    found = {m.group(0).split(b":")[0].strip().lower() for m in _MAIL_HEADERS.finditer(head)}
+    return (
+        ext == ".eml"
+        and bool(found)
+        or b"from" in found
+        and len(found & {b"subject", b"date", b"received", b"message-id"}) >= 2
+    )
+
+
 def detect_format(data: bytes, name: str) -> str:
     """Return a format name: pdf, docx, doc, wps, rtf, zip, html, text, image, video, empty…"""
     ext = PurePosixPath(name).suffix.lower()
@@ -107,6 +127,8 @@ def detect_format(data: bytes, name: str) -> str:
         return "video"
     if data.startswith(b"Rar!") or data.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "rar" if data.startswith(b"Rar!") else "7z"
+    if _is_mail(head, ext):
+        return "eml"
     if _is_html(head):
         return "html"
     if ext in _VIDEO_EXT:

@@ -1,0 +1,155 @@
+"""A mail saved as .eml (by `digest fetch-mail`, or dragged out of a mail client).
+
+Its body is a document like any other (HTML made text); its attachments, those of a
+forwarded message (message/rfc822) included, are read as the members of an archive are:
+`信.eml/附件名`. Names come decoded as the mail wrote them (RFC 2047 encoded words in
+GB2312/GBK/GB18030/UTF-8, RFC 2231 `filename*=`, Outlook's `name=` in Content-Type only),
+and are made safe: no folders, no `..`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses
+from html.parser import HTMLParser
+
+from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source
+
+# A body shorter than this, once quoted lines and the usual greetings are gone, says nothing
+# of its own ("见附件，请查收"): the mail is only an envelope for its attachments.
+MIN_BODY_CHARS = 60
+_AUTO_SUBJECT = re.compile(r"^(?:自动回复|自动答复|Auto(?:matic)?[ -]?Reply|Out of Office|外出)", re.I)
+_BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote"}
+
+
+@dataclass
+class Attachment:
+    name: str
+    data: bytes
+    inline: bool  # a picture shown in the body (a logo, a signature): listed, not a document
+
+
+@dataclass
+class Mail:
+    meta: dict  # {"from", "subject", "date", "message_id"}: what records carry as `mail`
+    subject: str
+    body: str
+    attachments: list[Attachment] = field(default_factory=list)
+    automatic: bool = False  # an auto-reply or bounce: no document claims a sender
+
+
+def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
+    """The mail's headers, body text and attachments. Raises ValueError on too many parts."""
+    msg = BytesParser(policy=policy.default).parsebytes(data)
+    subject = _header(msg, "subject")
+    sender = ", ".join(f"{n} <{a}>" if n else a for n, a in getaddresses([_header(msg, "from")]) if a or n)
+    meta = {"from": sender, "subject": subject, "date": _header(msg, "date"), "message_id": _header(msg, "message-id")}
+    automatic = bool(
+        _AUTO_SUBJECT.match(subject)
+        or _header(msg, "auto-submitted").lower() not in ("", "no")
+        or _header(msg, "x-autoreply")
+        or msg.get_content_type() == "multipart/report"
+    )
+    body_plain, body_html, attachments = None, None, []
+    for n, part in enumerate(msg.walk()):
+        if n > max_parts:
+            raise ValueError("too many parts")
+        if part.is_multipart() or part.get_content_type() == "message/rfc822":
+            continue
+        name = part.get_filename()
+        disposition = part.get_content_disposition()
+        if name or disposition == "attachment" or not part.get_content_maintype() == "text":
+            payload = part.get_payload(decode=True) or b""
+            inline = disposition != "attachment" and part.get_content_maintype() == "image"
+            attachments.append(Attachment(safe_name(name, len(attachments) + 1, part), payload, inline))
+        elif part.get_content_type() == "text/plain" and body_plain is None:
+            body_plain = _text(part)
+        elif part.get_content_type() == "text/html" and body_html is None:
+            body_html = html_to_text(_text(part))
+    body = body_plain if body_plain and body_plain.strip() else body_html or ""
+    return Mail(meta, subject, body.strip(), attachments, automatic)
+
+
+def mail_document(mail: Mail, source: Source) -> Document | None:
+    """The body as a document (the subject as its title), or None when it says nothing itself."""
+    lines = [ln.strip() for ln in mail.body.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith(">")]  # quoted replies are another's text
+    if mail.automatic or sum(len(ln) for ln in lines) < MIN_BODY_CHARS:
+        return None
+    blocks = []
+    if mail.subject:
+        blocks.append(Block(_strip_prefixes(mail.subject), BlockKind.TITLE, Location(paragraph=1), "center"))
+    for ln in lines:
+        blocks.append(Block(ln, BlockKind.PARAGRAPH, Location(paragraph=len(blocks) + 1)))
+    return Document(source=source, metadata=Metadata(title=mail.subject or None), blocks=blocks, pages=None)
+
+
+def safe_name(name: str | None, n: int, part: EmailMessage) -> str:
+    """An attachment's own name, without folders or `..`; a part without one gets 附件N.ext."""
+    if name:
+        name = re.sub(r"[\x00-\x1f]", "", name).replace("\\", "/").split("/")[-1].strip()
+        name = name.lstrip(".").strip() or ""
+    if not name:
+        subtype = part.get_content_subtype()
+        ext = {"jpeg": "jpg", "plain": "txt", "octet-stream": "bin"}.get(subtype, subtype)
+        name = f"附件{n}.{ext}"
+    return name
+
+
+def html_to_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return re.sub(r"\n\s*\n+", "\n", "".join(parser.out)).strip()
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "head"):
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "head"):
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(data.replace("\xa0", " "))
+
+
+def _header(msg: EmailMessage, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except (ValueError, TypeError, IndexError):  # a malformed header: keep what can be kept
+        value = msg.get_all(name, [""])[0] if msg.get_all(name) else ""
+    return re.sub(r"\s+", " ", str(value or "")).strip()
+
+
+def _text(part: EmailMessage) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeDecodeError, ValueError):  # an unknown or wrong charset
+        raw = part.get_payload(decode=True) or b""
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return raw.decode("gb18030", errors="replace")
+
+
+def _strip_prefixes(subject: str) -> str:
+    return re.sub(r"^(?:(?:回复|答复|转发|Re|Fw|Fwd)\s*[:：]\s*)+", "", subject, flags=re.I)
