@@ -178,14 +178,15 @@ class FileReader:
         """A saved mail: its body read as a document when it says something itself, and its
         attachments as members (`信.eml/附件名`), every record carrying the mail's headers."""
         if depth >= self.limits.max_archive_depth:
-            return [unread_record(source, Status.FAILED, errors.ZIP_TOO_DEEP)]
+            return [unread_record(source, Status.FAILED, errors.MAIL_TOO_DEEP)]
         try:
             mail = parse_mail(data, self.limits.max_archive_members)
         except Exception as e:  # the parser is lenient; what still fails is a broken file
             log.info("bad mail %s: %s", source.path, e)
             return [unread_record(source, Status.FAILED, errors.CORRUPT)]
-        if sum(len(a.data) for a in mail.attachments) > self.limits.max_archive_total:
-            return [unread_record(source, Status.FAILED, errors.ZIP_BOMB.format(size=_human(len(data))))]
+        total = sum(len(a.data) for a in mail.attachments)
+        if total > self.limits.max_archive_total:
+            return [unread_record(source, Status.FAILED, errors.MAIL_TOO_LARGE.format(size=_human(total)))]
         doc = mail_document(mail, source)
         container = unread_record(source, Status.OK) if doc is None else None
         if doc is not None:

@@ -117,3 +117,17 @@ def test_a_mail_is_told_from_a_web_page_and_a_broken_one_costs_only_itself(tmp_p
     assert detect_format(b"MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<html>", "page.mht") == "html"
     [rec] = read(tmp_path, "坏.eml", b"From: a@b.cn\r\nSubject: =?gb2312?B?broken\r\n\r\n", campaign)
     assert rec.status in ("ok", "failed")
+
+
+def test_a_mail_too_large_to_unpack_is_refused_in_chinese(tmp_path):
+    from pipeline.inbox import Limits
+
+    mail = EmailMessage()
+    mail["From"] = "a@example.gov.cn"
+    mail["Subject"] = "附件"
+    mail.set_content("见附件。")
+    mail.add_attachment(b"x" * 5000, maintype="application", subtype="octet-stream", filename="大.bin")
+    (tmp_path / "大.eml").write_bytes(mail.as_bytes())
+    [item] = discover(tmp_path)
+    [rec] = FileReader(limits=Limits(max_archive_total=1000)).read(item)
+    assert rec.status == "failed" and rec.error.startswith("邮件附件合计过大")
