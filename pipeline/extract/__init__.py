@@ -44,7 +44,8 @@ class Extractor:
             None if s.block in off_topic else own_activity_text(s.text, c, who, sender.kind if sender else None)
             for s in sentences
         ]  # once each
-        dates = self._dates(sentences, own, signature.date_block, publication_date(doc, c.year))
+        other_items = {i for i, s in enumerate(sentences) if s.block in off_topic}
+        dates = self._dates(sentences, own, signature.date_block, publication_date(doc, c.year), other_items)
         activities = find_activities(sentences, own, _schedule_dates(sentences, dates), c)
         kind, kind_reason = find_doc_kind(doc, len(activities), off_topic)
 
@@ -137,7 +138,12 @@ class Extractor:
         return {"innovation": first(c.innovation_cues), "theme": first(c.theme_cues), "generic_phrases": generic}
 
     def _dates(
-        self, sentences: list[Sentence], own: list[str | None], signature_block: int | None, published: date | None
+        self,
+        sentences: list[Sentence],
+        own: list[str | None],
+        signature_block: int | None,
+        published: date | None,
+        other_items: set[int],
     ) -> dict[int, list[DateMention]]:
         """Dates of each sentence that can be activity dates (no deadlines, 落款, notice events)."""
         c = self.campaign
@@ -147,7 +153,8 @@ class Extractor:
             if text is None or (signature_block is not None and s.block == signature_block):
                 # Not the sender's own activity (a national event it attended), yet the day it
                 # tells is the one a following "同日" points at.
-                told = [m for m in find_dates(s.text, c.year) if m.end in (None, m.start)]
+                # A 简报's item about other work tells no day this item's 当天 could mean.
+                told = [] if i in other_items else [m for m in find_dates(s.text, c.year) if m.end in (None, m.start)]
                 if told and text is None:
                     last = (i, told[-1].start)
                 continue

@@ -53,11 +53,11 @@ _META = re.compile(
 # An organisation named as the one guiding, asked or quoted: not the lead's subject.
 _NOT_SUBJECT_AFTER = re.compile(r"^.{0,6}?(?:指导下|领导下|支持下|要求|部署|通知|委托|文件|统一)")
 _NOT_SUBJECT_BEFORE = re.compile(r"(?:根据|按照|落实|贯彻|依据)[^，。；]{0,8}$")
-_LEVELS = (("自治区", ("自治区",)), ("省", ("省",)), ("市", ("市",)))
+_LEVELS = ("自治区", "省", "市")  # what a short self-reference opens with, longest first
 _ABBR_PLACE = re.compile(r"(?:在|来|赴|驻)(?P<abbr>[\u4e00-\u9fff])(?=举办|开展|举行|召开|的|，|。|各|企业|机构|市民)")
-_STREET = "路街道巷桥"
+_STREET = "路街道巷桥"  # 南京路 is a street, not 南京
 # A lead names rooms and offices as well as organisations: "在玩具检测实验室" is a place.
-_WEAK_SUFFIXES = ("实验室", "办公室", "中心")  # 南京路 is a street, not 南京
+_WEAK_SUFFIXES = ("实验室", "办公室", "中心")
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,9 +245,10 @@ class _Finder:
         found = self.match_text(stem)
         if found is None:
             return None
-        # A short self-reference in the text that the file name resolves is better than the name alone.
-        strength = 1.2 if self.self_refs else 1.0
-        return SenderMatch(found.name, found.kind, stem, None, "文件名", min(0.75, self.confidence("文件名", strength)))
+        # A short self-reference in the text that the file name resolves is as sure as any such
+        # resolution; the file name alone is the weakest place there is.
+        weight = "简称推断" if self.self_refs else "文件名"
+        return SenderMatch(found.name, found.kind, stem, None, "文件名", self.confidence(weight))
 
     def resolve_self_reference(self) -> SenderMatch | None:
         """The text calls its sender 市质监局 or 我局 only: the roster member of that level whose
@@ -302,9 +303,14 @@ def _strip_frames(name: str, campaign: Campaign) -> str:
 
 
 @lru_cache(maxsize=8)
+def _name_forms(campaign: Campaign) -> tuple[str, ...]:
+    """Every roster member's every name form, longest first (内蒙古自治区 before 内蒙古)."""
+    return tuple(sorted({n for r in campaign.roster for n in r.names}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
 def _bare_place(campaign: Campaign) -> re.Pattern:
-    names = sorted({n for r in campaign.roster for n in r.names}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
+    return re.compile("|".join(map(re.escape, _name_forms(campaign))))
 
 
 @lru_cache(maxsize=8)
@@ -319,10 +325,7 @@ def _self_reference(org: str, campaign: Campaign) -> bool:
 
 
 def _level(ref: str) -> str:
-    for level, marks in _LEVELS:
-        if any(ref.startswith(m) for m in marks):
-            return level
-    return ""
+    return next((level for level in _LEVELS if ref.startswith(level)), "")
 
 
 def _fits(entry: RosterEntry, levels: set[str]) -> bool:
@@ -362,7 +365,7 @@ def _guided(text: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=8)
 def _roster_pattern(campaign: Campaign) -> re.Pattern:
-    names = sorted({n for r in campaign.roster for n in r.names}, key=len, reverse=True)
+    names = _name_forms(campaign)
     suffixes = "|".join(map(re.escape, campaign.regulator_suffixes))
     # A roster name directly followed by a bureau suffix, and not inside a longer place name
     # (江西安远县 holds 西安); a frame word before it is no place (据江苏省质监局统计).

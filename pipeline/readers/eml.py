@@ -62,7 +62,7 @@ def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
             continue
         name = part.get_filename()
         disposition = part.get_content_disposition()
-        if name or disposition == "attachment" or not part.get_content_maintype() == "text":
+        if name or disposition == "attachment" or part.get_content_maintype() != "text":
             payload = part.get_payload(decode=True) or b""
             inline = disposition != "attachment" and part.get_content_maintype() == "image"
             attachments.append(Attachment(safe_name(name, len(attachments) + 1, part), payload, inline))
@@ -91,8 +91,7 @@ def mail_document(mail: Mail, source: Source) -> Document | None:
 def safe_name(name: str | None, n: int, part: EmailMessage) -> str:
     """An attachment's own name, without folders or `..`; a part without one gets 附件N.ext."""
     if name:
-        name = re.sub(r"[\x00-\x1f]", "", name).replace("\\", "/").split("/")[-1].strip()
-        name = name.lstrip(".").strip() or ""
+        name = re.sub(r"[\x00-\x1f]", "", name).replace("\\", "/").split("/")[-1].strip().lstrip(".").strip()
     if not name:
         subtype = part.get_content_subtype()
         ext = {"jpeg": "jpg", "plain": "txt", "octet-stream": "bin"}.get(subtype, subtype)
@@ -133,8 +132,8 @@ class _Text(HTMLParser):
 def _header(msg: EmailMessage, name: str) -> str:
     try:
         value = msg.get(name)
-    except (ValueError, TypeError, IndexError):  # a malformed header: keep what can be kept
-        value = msg.get_all(name, [""])[0] if msg.get_all(name) else ""
+    except (ValueError, TypeError, IndexError):  # a header too malformed to decode says nothing
+        value = ""
     return re.sub(r"\s+", " ", str(value or "")).strip()
 
 
