@@ -39,10 +39,13 @@ def _run(args: argparse.Namespace) -> int:
     heartbeat = int(asked) if asked and not temporary else None
     if heartbeat is None:
         os.environ.pop("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", None)
+    if args.mail_config and (problem := _mail_config_problem(args.mail_config)):
+        print(problem, file=sys.stderr)
+        return 2
     try:
         campaign = load_campaign(args.campaign)  # fail here, in Chinese, before any work starts
         gc.disable()  # while importing: the collector would look at every new module's objects (0.4 s)
-        if args.task_runner != "dask" and _anything_to_read(args.inbox, args.out, campaign):
+        if args.task_runner != "dask" and (args.mail_config or _anything_to_read(args.inbox, args.out, campaign)):
             from pipeline.runtime.workers import warm_up
 
             warm_up()  # the readers' fork server loads them while Prefect starts; not at all on a quiet night
@@ -63,6 +66,7 @@ def _run(args: argparse.Namespace) -> int:
             api_url=api_url,
             heartbeat_seconds=heartbeat,
             prestart_readers=False,
+            mail_config=args.mail_config,
         )
     except CampaignError as e:
         print(str(e), file=sys.stderr)
@@ -80,9 +84,24 @@ def _run(args: argparse.Namespace) -> int:
         print(note)
     if report["needs_person"]:
         print(f"需要人工处理的文件 {len(report['needs_person'])} 个，见 {args.out / 'run_report.json'}")
+    mail = report.get("mail") or {}
+    if mail.get("error"):
+        print(f"邮件未能收取：{mail['error']}。结果只包含收件箱中已有的文件", file=sys.stderr)
+        return 4
     if temporary and sys.stderr.isatty():
         print("提示：先用 digest server 启动一个常驻的 Prefect 服务器，每次运行可省去约十秒启动时间", file=sys.stderr)
     return 0
+
+
+def _mail_config_problem(path: Path) -> str | None:
+    """The mail settings checked before anything starts (the run reads them again when it fetches)."""
+    from pipeline.mailbox import MailError, load_mail_config
+
+    try:
+        load_mail_config(path)
+    except MailError as e:
+        return e.message
+    return None
 
 
 def _anything_to_read(inbox: Path, out: Path, campaign) -> bool:
@@ -109,6 +128,9 @@ def _serve(args: argparse.Namespace) -> int:
     except CampaignError as e:
         print(str(e), file=sys.stderr)
         return 2
+    if args.mail_config and (problem := _mail_config_problem(args.mail_config)):
+        print(problem, file=sys.stderr)
+        return 2
     try:
         return serve(
             args.inbox,
@@ -119,6 +141,7 @@ def _serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             campaign=args.campaign,
             prefect_home=args.prefect_home,
+            mail_config=args.mail_config,
         )
     except ServeLocked as e:
         print(str(e), file=sys.stderr)
@@ -129,6 +152,44 @@ def _server(args: argparse.Namespace) -> int:
     from flows.serve import keep_server
 
     return keep_server(args.prefect_home, args.port)
+
+
+def _fetch_mail(args: argparse.Namespace) -> int:
+    from pipeline.mailbox import MailConfig, MailError, fetch_mail, load_mail_config, read_password_file
+
+    try:
+        if args.config:
+            config = load_mail_config(args.config)
+        else:
+            missing = [flag for flag, value in (("--host", args.host), ("--user", args.user)) if not value]
+            if not (args.password_file or args.password_env):
+                missing.append("--password-file")
+            if missing:
+                print(f"缺少参数：{'、'.join(missing)}（或用 --config 指定邮件配置文件）", file=sys.stderr)
+                return 2
+            if args.password_file:
+                password = read_password_file(args.password_file)
+            else:
+                password = os.environ.get(args.password_env, "")
+                if not password:
+                    raise MailError(f"环境变量 {args.password_env} 未设置或为空")
+            config = MailConfig(
+                host=args.host,
+                user=args.user,
+                password=password,
+                port=args.port,
+                mailbox=args.mailbox,
+                security=args.security,
+                ca_file=args.ca_file,
+            )
+        result = fetch_mail(config, args.to)
+    except MailError as e:
+        print(e.message, file=sys.stderr)
+        return 4 if e.transient else 2
+    print(result.summary())
+    for name in result.files:
+        print(f"  {args.to / name}")
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -190,6 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--dask-address", default=None, help="已有 Dask 集群的地址，如 tcp://10.0.0.5:8786；不填则在本机启动"
     )
+    run.add_argument(
+        "--mail-config", type=Path, default=None, help="先从邮箱收取新邮件再读取（邮件配置文件，TOML，见 README）"
+    )
     run.set_defaults(func=_run)
     serve = sub.add_parser(
         "serve",
@@ -213,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="自行启动的 Prefect 服务器的数据目录（数据库 prefect.db、日志 server.log），默认 OUT/.prefect",
     )
+    serve.add_argument(
+        "--mail-config", type=Path, default=None, help="每次运行前先从邮箱收取新邮件（邮件配置文件，TOML）"
+    )
     serve.set_defaults(func=_serve)
     server = sub.add_parser(
         "server",
@@ -226,6 +293,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     server.add_argument("--port", type=int, default=None, help="端口，默认 4200（被占用时另选空闲端口）")
     server.set_defaults(func=_server)
+    mail = sub.add_parser(
+        "fetch-mail",
+        help="从办公室邮箱收取新邮件的附件到收件箱目录（只读打开邮箱，不改变任何邮件）",
+        description="用 IMAP 只读方式（EXAMINE、BODY.PEEK）收取新邮件：附件按原文件名保存到 --to 目录，"
+        "文件时间为邮件到达邮箱的时间；正文即报告的邮件存为 .eml。已收取过的邮件不会重复收取。",
+    )
+    mail.add_argument("--host", help="IMAP 服务器地址，如 imap.example.gov.cn")
+    mail.add_argument("--port", type=int, default=None, help="端口，默认 ssl 为993，starttls/none 为143")
+    mail.add_argument("--user", help="邮箱用户名")
+    mail.add_argument("--password-file", type=Path, default=None, help="密码文件（第一行为密码或授权码）")
+    mail.add_argument("--password-env", default=None, metavar="NAME", help="或：存放密码的环境变量名")
+    mail.add_argument("--to", type=Path, required=True, help="收件箱目录（附件保存到这里）")
+    mail.add_argument("--mailbox", default="INBOX", help="邮箱文件夹，默认 INBOX")
+    mail.add_argument("--security", choices=("ssl", "starttls", "none"), default="ssl", help="加密方式，默认 ssl")
+    mail.add_argument("--ca-file", type=Path, default=None, help="单位自签证书的根证书文件（PEM）")
+    mail.add_argument("--config", type=Path, default=None, help="邮件配置文件（TOML，见 README“通过邮件接收”）")
+    mail.set_defaults(func=_fetch_mail)
     status = sub.add_parser("status", help="查看台账状态（不运行）")
     status.add_argument("--out", type=Path, default=Path("outputs"))
     status.set_defaults(func=_status)

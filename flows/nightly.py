@@ -24,12 +24,44 @@ from prefect.utilities.annotations import quote  # Prefect would otherwise walk 
 from pipeline import run as pipeline_run
 from pipeline.campaign import load_campaign
 from pipeline.inbox import InboxFile, Limits
+from pipeline.mailbox import MailError, fetch_mail, load_mail_config
 from pipeline.model import STATUS_WORDS
 from pipeline.outputs.report import report_markdown
 from pipeline.runtime.runlock import run_lock
 from pipeline.runtime.workers import ReadPool, warm_up
 
 BATCHES_PER_WORKER = 4  # Prefect tasks per worker: progress to watch, little task overhead
+
+
+def _server_away(task, task_run, state) -> bool:
+    """Retry a fetch only when the server was unreachable: a wrong password stays wrong."""
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, MailError) and error.transient
+
+
+# Retries and their delay come from the mail configuration (with_options in _fetch_mail).
+@task(name="fetch mail", retry_condition_fn=_server_away, cache_policy=NO_CACHE)
+def fetch_mail_task(mail_config: str, inbox: Path) -> dict:
+    result = fetch_mail(load_mail_config(Path(mail_config)), inbox)
+    print(result.summary())
+    return result.report()
+
+
+def _fetch_mail(mail_config: str, inbox: Path) -> dict:
+    """The night's mail into the inbox before it is read. A mailbox that cannot be read does
+    not stop the night: the run reads what the inbox holds and its report says why."""
+    try:
+        config = load_mail_config(Path(mail_config))
+    except MailError as e:
+        return {"error": e.message}
+    configured = fetch_mail_task.with_options(retries=config.retries, retry_delay_seconds=config.retry_delay)
+    state = configured(mail_config, inbox, return_state=True)
+    if state.is_completed():
+        return state.result()
+    error = state.result(raise_on_failure=False)
+    message = error.message if isinstance(error, MailError) else f"收取邮件时出现意外错误（{type(error).__name__}）"
+    print(f"邮件未能收取：{message}。本次只汇总收件箱中已有的文件")
+    return {"error": message}
 
 
 @task(name="discover", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)  # a network share can hiccup
@@ -107,6 +139,7 @@ def nightly_digest(
     workers: int | None = None,
     max_file_mb: int = 50,
     campaign: str | None = None,
+    mail_config: str | None = None,
 ) -> dict:
     inbox_path, out_path = Path(inbox).resolve(), Path(out).resolve()
     with run_lock(out_path):  # a second run refuses; a killed run's lock goes with its process
@@ -116,15 +149,23 @@ def nightly_digest(
             workers or os.cpu_count() or 1,
             Limits(max_file_bytes=max_file_mb * 1024 * 1024),
             campaign,
+            mail_config,
         )
 
 
 nightly_digest = DigestFlow(nightly_digest, name="nightly-digest", log_prints=True)
 
 
-def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, campaign: str | None) -> dict:
+def _nightly(
+    inbox_path: Path, out_path: Path, workers: int, limits: Limits, campaign: str | None, mail_config: str | None
+) -> dict:
     started = time.monotonic()
     durations: dict[str, float] = {}
+    mail = None
+    if mail_config:
+        t = time.monotonic()
+        mail = _fetch_mail(mail_config, inbox_path)
+        durations["收取邮件"] = round(time.monotonic() - t, 2)
 
     t = time.monotonic()
     plan = discover_task(inbox_path, out_path, campaign)
@@ -156,6 +197,8 @@ def _nightly(inbox_path: Path, out_path: Path, workers: int, limits: Limits, cam
     withdrawn = record_task(quote(results), out_path, campaign)
     durations["记入台账"] = round(time.monotonic() - t, 2)
     activity = pipeline_run.activity_of(plan, results, withdrawn, durations)
+    if mail:
+        activity["mail"] = mail
     report = write_task(quote(results), out_path, started, inbox_path, campaign, activity)
     _artifacts(report)
     print(
@@ -241,6 +284,7 @@ def run_nightly(
     api_url: str | None = None,
     heartbeat_seconds: int | None = None,
     prestart_readers: bool = True,
+    mail_config: Path | None = None,
 ) -> dict:
     workers = workers or os.cpu_count() or 1
     if task_runner != "dask" and prestart_readers:
@@ -253,6 +297,7 @@ def run_nightly(
             workers=workers,
             max_file_mb=max_file_mb,
             campaign=str(campaign) if campaign else None,
+            mail_config=str(Path(mail_config).resolve()) if mail_config else None,
         )
 
 
@@ -273,6 +318,7 @@ def serve_nightly(
     timezone: str = "Asia/Shanghai",
     workers: int | None = None,
     campaign: Path | None = None,
+    mail_config: Path | None = None,
 ) -> None:
     """Serve the flow on its schedule against the server at PREFECT_API_URL, until SIGINT or
     SIGTERM. One run at a time: a run that is due while another is still going waits for it
@@ -287,6 +333,7 @@ def serve_nightly(
             "out": str(out.resolve()),
             "workers": workers,
             "campaign": str(campaign.resolve()) if campaign else None,
+            "mail_config": str(mail_config.resolve()) if mail_config else None,
         },
         description="每晚读取收件箱中的新文件，更新汇总表和典型事例推荐名单",
         print_starting_message=False,

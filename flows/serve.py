@@ -101,6 +101,7 @@ def serve(
     workers: int | None,
     campaign: Path | None,
     prefect_home: Path | None,
+    mail_config: Path | None = None,
 ) -> int:
     cron = None if interval else cron or "0 2 * * *"
     plan = f"每 {interval:g} 秒" if interval else f"按 cron 计划 {cron}（{timezone}）"
@@ -122,12 +123,20 @@ def serve(
                     print(f"已启动 Prefect 服务器：{own.ui_url}（数据库在 {own.home}，日志 {own.log}）")
                 else:
                     print(f"使用已在运行的 Prefect 服务器：{url.removesuffix('/api')}（来自 {source}）")
+                fetching = f"先从邮箱收取新邮件（{mail_config}），再" if mail_config else ""
                 print(
-                    f"{plan}运行：收件箱 {inbox}，结果写入 {out}。在浏览器打开 {url.removesuffix('/api')} 查看运行记录"
+                    f"{plan}运行：{fetching}读取收件箱 {inbox}，结果写入 {out}。在浏览器打开 {url.removesuffix('/api')} 查看运行记录"
                 )
                 print("按 Ctrl+C 停止", flush=True)
                 serve_nightly(
-                    inbox, out, cron=cron, interval=interval, timezone=timezone, workers=workers, campaign=campaign
+                    inbox,
+                    out,
+                    cron=cron,
+                    interval=interval,
+                    timezone=timezone,
+                    workers=workers,
+                    campaign=campaign,
+                    mail_config=mail_config,
                 )
         except servers.ServerError as e:
             print(str(e), file=sys.stderr)

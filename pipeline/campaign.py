@@ -30,6 +30,7 @@ class RosterEntry:
     aliases: tuple[str, ...]
     abbr: tuple[str, ...]
     city: bool = False
+    mail: tuple[str, ...] = ()  # its known sending addresses, or "@domain" for a whole domain
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -101,6 +102,17 @@ class Campaign:
         """The campaign's name without its year: the word an item about it carries (世界认可日)."""
         return re.sub(r"^\d{4}年", "", self.name)
 
+    def sender_of_address(self, address: str) -> RosterEntry | None:
+        """The roster member a mail address belongs to: listed itself, or its whole domain."""
+        address = address.strip().lower()
+        if not address:
+            return None
+        domain = "@" + address.rpartition("@")[2]
+        for entry in self.roster:
+            if address in entry.mail or domain in entry.mail:
+                return entry
+        return None
+
     @property
     def months(self) -> tuple[int, ...]:
         """The months the campaign's activities and papers fall in: from the month before its day
@@ -145,7 +157,13 @@ def _dates(value) -> date:
 def _build(d: dict, source: str, digest: str) -> Campaign:
     c, senders, acts = d["campaign"], d["senders"], d["activities"]
     roster = tuple(
-        RosterEntry(r["name"], tuple(r.get("aliases", ())), tuple(r.get("abbr", ())), bool(r.get("city", False)))
+        RosterEntry(
+            r["name"],
+            tuple(r.get("aliases", ())),
+            tuple(r.get("abbr", ())),
+            bool(r.get("city", False)),
+            tuple(a.strip().lower() for a in r.get("mail", ())),
+        )
         for r in d["roster"]
     )
     if len({r.name for r in roster}) != len(roster):

@@ -12,12 +12,13 @@ import logging
 import os
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from pipeline import errors
 from pipeline.errors import UnreadableFile
+from pipeline.mailbox import inbox_mail
 from pipeline.model import Document, Record, Source, Status, record_from_document, unread_record
 from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
@@ -49,14 +50,20 @@ class InboxFile:
     rel: str  # relative to the inbox, with "/" separators
     size: int
     mtime: float
+    mail: dict | None = None  # saved by fetch-mail: the message's {"from", "subject", "date", "message_id"}
+    arrival: str | None = None  # and its arrival at the mailbox (INTERNALDATE)
 
     @property
     def arrived(self) -> str:
-        return datetime.fromtimestamp(self.mtime).astimezone().isoformat(timespec="seconds")
+        """When the file reached the office: the mail's arrival when it came by fetch-mail (the
+        file's time may have been lost in a copy), else the file's modification time."""
+        return self.arrival or datetime.fromtimestamp(self.mtime).astimezone().isoformat(timespec="seconds")
 
 
 def discover(inbox: Path) -> list[InboxFile]:
-    """Every file under `inbox`, sorted, without hidden files, Office lock files or thumbnails."""
+    """Every file under `inbox`, sorted, without hidden files, Office lock files or thumbnails;
+    a file fetch-mail saved carries its message's headers and arrival."""
+    by_mail = inbox_mail(inbox)
     found = []
     for root, dirs, files in os.walk(inbox):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -68,7 +75,9 @@ def discover(inbox: Path) -> list[InboxFile]:
                 st = path.stat()
             except OSError:
                 continue
-            found.append(InboxFile(path, display_name(path.relative_to(inbox).as_posix()), st.st_size, st.st_mtime))
+            rel = display_name(path.relative_to(inbox).as_posix())
+            mail = by_mail.get(rel, {})
+            found.append(InboxFile(path, rel, st.st_size, st.st_mtime, mail.get("mail"), mail.get("arrival")))
     return found
 
 
@@ -106,19 +115,23 @@ class FileReader:
 
     def read(self, item: InboxFile) -> list[Record]:
         if item.size > self.limits.max_file_bytes:
-            return [self._too_large(item.rel, item.size, item.arrived)]
+            return [self._too_large(item.rel, item.size, item.arrived, mail=item.mail)]
         try:
             data = item.path.read_bytes()
         except OSError as e:
             log.warning("cannot read %s: %s", item.rel, e)
             message = f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限"
-            return [unread_record(Source(item.rel, "", item.size, "unknown", item.arrived), Status.FAILED, message)]
-        return self.read_bytes(data, item.rel, item.arrived)
+            source = Source(item.rel, "", item.size, "unknown", item.arrived, item.mail)
+            return [unread_record(source, Status.FAILED, message)]
+        return self.read_bytes(data, item.rel, item.arrived, mail=item.mail)
 
-    def read_bytes(self, data: bytes, rel: str, arrived: str | None, depth: int = 0) -> list[Record]:
-        source = Source(rel, hashlib.sha256(data).hexdigest(), len(data), detect_format(data, rel), arrived)
+    def read_bytes(
+        self, data: bytes, rel: str, arrived: str | None, depth: int = 0, mail: dict | None = None
+    ) -> list[Record]:
+        fmt = detect_format(data, rel)
+        source = Source(rel, hashlib.sha256(data).hexdigest(), len(data), fmt, arrived, mail)
         if len(data) > self.limits.max_file_bytes:
-            return [self._too_large(rel, len(data), arrived, source)]
+            return [self._too_large(rel, len(data), arrived, source, mail)]
         if source.format == "zip":
             return self._archive(data, source, depth)
         if source.format == "eml":
@@ -169,7 +182,7 @@ class FileReader:
                     continue
                 rel = _unique(f"{source.path}/{name}", members)
                 members.append(rel)
-                records.extend(self._member(zf, info, name, rel, source.arrived, depth))
+                records.extend(self._member(zf, info, name, rel, source, depth))
         archive = unread_record(source, Status.OK)
         archive.members = members
         return [archive, *records]
@@ -187,6 +200,8 @@ class FileReader:
         total = sum(len(a.data) for a in mail.attachments)
         if total > self.limits.max_archive_total:
             return [unread_record(source, Status.FAILED, errors.MAIL_TOO_LARGE.format(size=_human(total)))]
+        meta = dict(mail.meta)  # its own headers (a forwarded .eml inside keeps its own in turn)
+        source = replace(source, mail=meta)
         doc = mail_document(mail, source)
         container = unread_record(source, Status.OK) if doc is None else None
         if doc is not None:
@@ -201,24 +216,24 @@ class FileReader:
         for attachment in mail.attachments:
             rel = _unique(f"{source.path}/{attachment.name}", members)
             members.append(rel)
-            records.extend(self.read_bytes(attachment.data, rel, source.arrived, depth + 1))
+            records.extend(self.read_bytes(attachment.data, rel, source.arrived, depth + 1, meta))
         container.members = members
-        for rec in (container, *records):
-            rec.mail = rec.mail or dict(mail.meta)  # a forwarded mail inside keeps its own
         return [container, *records]
 
     def _member(
-        self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str, arrived: str | None, depth: int
+        self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str, archive: Source, depth: int
     ) -> list[Record]:
+        arrived, mail = archive.arrived, archive.mail
+
         def failed(message: str) -> list[Record]:
-            return [unread_record(Source(rel, "", info.file_size, "unknown", arrived), Status.FAILED, message)]
+            return [unread_record(Source(rel, "", info.file_size, "unknown", arrived, mail), Status.FAILED, message)]
 
         if not _safe_member(name):
             return failed(errors.UNSAFE_MEMBER)
         if info.flag_bits & 0x1:
             return failed(errors.ZIP_ENCRYPTED)
         if info.file_size > self.limits.max_file_bytes:
-            return [self._too_large(rel, info.file_size, arrived)]
+            return [self._too_large(rel, info.file_size, arrived, mail=mail)]
         if info.file_size > 10 * 1024 * 1024 and info.file_size > self.limits.max_ratio * max(info.compress_size, 1):
             return failed(errors.ZIP_BOMB.format(size=_human(info.file_size)))
         try:
@@ -227,12 +242,14 @@ class FileReader:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
             log.info("bad member %s: %s", rel, e)
             return failed(errors.CORRUPT)
-        return self.read_bytes(data, rel, arrived, depth + 1)
+        return self.read_bytes(data, rel, arrived, depth + 1, mail)
 
-    def _too_large(self, rel: str, size: int, arrived: str | None, source: Source | None = None) -> Record:
+    def _too_large(
+        self, rel: str, size: int, arrived: str | None, source: Source | None = None, mail: dict | None = None
+    ) -> Record:
         message = errors.TOO_LARGE.format(size=_human(size), limit=_human(self.limits.max_file_bytes))
         known = source or Source(rel, "", size, "unknown", arrived)
-        return unread_record(Source(rel, known.sha256, size, known.format, arrived), Status.FAILED, message)
+        return unread_record(Source(rel, known.sha256, size, known.format, arrived, mail), Status.FAILED, message)
 
 
 def _unique(rel: str, taken: list[str]) -> str:

@@ -86,7 +86,8 @@ class Source:
     sha256: str
     size: int
     format: str  # detected from the bytes, not the extension
-    arrived: str | None = None  # ISO time the file reached the inbox (its mtime)
+    arrived: str | None = None  # ISO time the file reached the office (the mail's arrival, or the file's mtime)
+    mail: dict | None = None  # the message it came in: {"from", "subject", "date", "message_id"}
 
 
 @dataclass(slots=True)
@@ -188,6 +189,7 @@ def record_from_document(doc: Document) -> Record:
         title=doc.metadata.title,
         ocr=bool(doc.ocr_pages),
         ocr_confidence=doc.ocr_confidence,
+        mail=doc.source.mail,
     )
 
 
@@ -201,4 +203,5 @@ def unread_record(source: Source, status: str, error: str | None = None) -> Reco
         error=error,
         size=source.size,
         arrived=source.arrived,
+        mail=source.mail,
     )

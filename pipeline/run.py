@@ -241,6 +241,7 @@ def run_report(records: Sequence[Record], started: float, inbox: Path, activity:
         "waiting": activity.get("waiting", []),
         "withdrawn": activity.get("withdrawn", []),
         "durations": activity.get("durations", {}),
+        **({"mail": activity["mail"]} if activity.get("mail") else {}),
         "needs_person": [
             {"file": r.file, "status": str(r.status), "error": r.error} for r in records if r.status in NEEDS_PERSON
         ],

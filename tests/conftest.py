@@ -155,3 +155,26 @@ def sample_records(sample_batches, campaign):
     from pipeline.records.merge import merge
 
     return merge(sample_batches(), {}, campaign)
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """A real Dovecot IMAP server on 127.0.0.1 (tests/imap_server.py), one for the session."""
+    from tests.imap_server import DOVECOT, OPENSSL, DovecotServer
+
+    if not DOVECOT or not OPENSSL:
+        pytest.skip("未安装 Dovecot（apt-get install dovecot-imapd）或 openssl：跳过真实邮件服务器的测试")
+    server = DovecotServer()
+    try:
+        server.start()
+    except (RuntimeError, KeyError, OSError) as e:
+        server.stop()
+        pytest.skip(f"Dovecot 无法在本机启动：{e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(imap_server):
+    """An empty mailbox of its own for each test."""
+    return imap_server.mailbox()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import PurePosixPath
 
@@ -140,7 +141,7 @@ class _Finder:
         tail = self.tail_signature(signature)
         if tail:
             return tail
-        return self.from_file_name() or self.resolve_self_reference()
+        return self.from_mail() or self.from_file_name() or self.resolve_self_reference()
 
     def match_zone(self, block: Block, source: str) -> SenderMatch | None:
         if source == "报送单位":
@@ -238,6 +239,22 @@ class _Finder:
                 return SenderMatch(
                     found.name, found.kind, block.text, block.loc, "落款", self.confidence("署名", found.strength)
                 )
+        return None
+
+    def from_mail(self) -> SenderMatch | None:
+        """The document says too little, but it came by mail: the sender's address, when the
+        campaign lists it, or the display name or subject, when they name an organisation."""
+        mail = self.doc.source.mail
+        if not mail:
+            return None
+        name, address = parseaddr(mail.get("from", ""))
+        entry = self.c.sender_of_address(address)
+        if entry is not None:
+            return SenderMatch(entry.name, "regulator", mail["from"], None, "发件邮箱", self.confidence("发件邮箱"))
+        for text in (name, mail.get("subject", "")):
+            found = self.match_text(text) if text else None
+            if found is not None:
+                return SenderMatch(found.name, found.kind, text, None, "邮件", self.confidence("邮件", found.strength))
         return None
 
     def from_file_name(self) -> SenderMatch | None:

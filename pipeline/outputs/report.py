@@ -26,6 +26,10 @@ def report_markdown(report: dict) -> str:
     lines += [f"| {STATUS_WORDS.get(k, k)} | {v} |" for k, v in report["by_status"].items()]
     for note in report.get("notes", []):
         lines += ["", f"> {note}"]
+    mail = report.get("mail")
+    if mail:
+        lines += ["", "## 邮件", "", f"- {mail.get('error') and '未能收取：' + mail['error'] or mail['summary']}"]
+        lines += [f"- 未能处理：“{m['subject'] or '（无主题）'}”：{m['error']}" for m in mail.get("skipped", [])]
     if report.get("waiting"):
         lines += ["", "## 正在复制、留待下次读取", ""] + [f"- {f}" for f in report["waiting"]]
     if report.get("withdrawn"):

@@ -40,13 +40,15 @@ class Mail:
     body: str
     attachments: list[Attachment] = field(default_factory=list)
     automatic: bool = False  # an auto-reply or bounce: no document claims a sender
+    sender: tuple[str, str] = ("", "")  # the first From: (display name, address)
 
 
 def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
     """The mail's headers, body text and attachments. Raises ValueError on too many parts."""
     msg = BytesParser(policy=policy.default).parsebytes(data)
     subject = _header(msg, "subject")
-    sender = ", ".join(f"{n} <{a}>" if n else a for n, a in getaddresses([_header(msg, "from")]) if a or n)
+    senders = [(n, a) for n, a in getaddresses([_header(msg, "from")]) if a or n]
+    sender = ", ".join(f"{n} <{a}>" if n else a for n, a in senders)
     meta = {"from": sender, "subject": subject, "date": _header(msg, "date"), "message_id": _header(msg, "message-id")}
     automatic = bool(
         _AUTO_SUBJECT.match(subject)
@@ -71,14 +73,23 @@ def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
         elif part.get_content_type() == "text/html" and body_html is None:
             body_html = html_to_text(_text(part))
     body = body_plain if body_plain and body_plain.strip() else body_html or ""
-    return Mail(meta, subject, body.strip(), attachments, automatic)
+    return Mail(meta, subject, body.strip(), attachments, automatic, senders[0] if senders else ("", ""))
+
+
+def own_lines(mail: Mail) -> list[str]:
+    """The body's own lines, or none when it says nothing itself (an auto-reply, "见附件"):
+    then the mail is only an envelope for its attachments."""
+    lines = [ln.strip() for ln in mail.body.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith(">")]  # quoted replies are another's text
+    if mail.automatic or sum(len(ln) for ln in lines) < MIN_BODY_CHARS:
+        return []
+    return lines
 
 
 def mail_document(mail: Mail, source: Source) -> Document | None:
     """The body as a document (the subject as its title), or None when it says nothing itself."""
-    lines = [ln.strip() for ln in mail.body.splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith(">")]  # quoted replies are another's text
-    if mail.automatic or sum(len(ln) for ln in lines) < MIN_BODY_CHARS:
+    lines = own_lines(mail)
+    if not lines:
         return None
     blocks = []
     if mail.subject:

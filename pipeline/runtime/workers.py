@@ -150,7 +150,7 @@ def failed_record(item: InboxFile, message: str) -> Record:
         sha, fmt = hashlib.sha256(data).hexdigest(), detect_format(data, item.rel)
     except OSError:
         pass
-    return unread_record(Source(item.rel, sha, item.size, fmt, item.arrived), Status.FAILED, message)
+    return unread_record(Source(item.rel, sha, item.size, fmt, item.arrived, item.mail), Status.FAILED, message)
 
 
 def _rss_mb(pid: int) -> float:
