@@ -80,11 +80,13 @@ def _run(args: argparse.Namespace) -> int:
     print(
         f"结果已写入 {args.out}（{report['files']} 个文件，用时 {report['seconds']} 秒）：{report['digest']}、shortlist.docx"
     )
+    mail = report.get("mail") or {}
+    if mail.get("summary"):
+        print(mail["summary"])
     for note in report.get("notes", []):
         print(note)
     if report["needs_person"]:
         print(f"需要人工处理的文件 {len(report['needs_person'])} 个，见 {args.out / 'run_report.json'}")
-    mail = report.get("mail") or {}
     if mail.get("error"):
         print(f"邮件未能收取：{mail['error']}。结果只包含收件箱中已有的文件", file=sys.stderr)
         return 4

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from pipeline import errors
 from pipeline.errors import UnreadableFile
-from pipeline.mailbox import inbox_mail
+from pipeline.mailbox import MAIL_DIR, inbox_mail
 from pipeline.model import Document, Record, Source, Status, record_from_document, unread_record
 from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
@@ -62,10 +62,11 @@ class InboxFile:
 
 def discover(inbox: Path) -> list[InboxFile]:
     """Every file under `inbox`, sorted, without hidden files, Office lock files or thumbnails;
-    a file fetch-mail saved carries its message's headers and arrival."""
-    by_mail = inbox_mail(inbox)
+    a file fetch-mail saved (into the inbox or a folder of it) carries its message's headers
+    and arrival."""
     found = []
     for root, dirs, files in os.walk(inbox):
+        by_mail = inbox_mail(Path(root)) if MAIL_DIR in dirs else {}
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES:
@@ -76,7 +77,7 @@ def discover(inbox: Path) -> list[InboxFile]:
             except OSError:
                 continue
             rel = display_name(path.relative_to(inbox).as_posix())
-            mail = by_mail.get(rel, {})
+            mail = by_mail.get(name, {})
             found.append(InboxFile(path, rel, st.st_size, st.st_mtime, mail.get("mail"), mail.get("arrival")))
     return found
 

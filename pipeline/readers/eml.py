@@ -22,6 +22,7 @@ from pipeline.model import Block, BlockKind, Document, Location, Metadata, Sourc
 # A body shorter than this, once quoted lines and the usual greetings are gone, says nothing
 # of its own ("见附件，请查收"): the mail is only an envelope for its attachments.
 MIN_BODY_CHARS = 60
+LOGO_BYTES = 64 * 1024
 _AUTO_SUBJECT = re.compile(r"^(?:自动回复|自动答复|Auto(?:matic)?[ -]?Reply|Out of Office|外出)", re.I)
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote"}
 
@@ -45,7 +46,7 @@ class Mail:
 
 def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
     """The mail's headers, body text and attachments. Raises ValueError on too many parts."""
-    msg = BytesParser(policy=policy.default).parsebytes(data)
+    msg = BytesParser(policy=policy.default).parsebytes(_as_clients_meant(data))
     subject = _header(msg, "subject")
     senders = [(n, a) for n, a in getaddresses([_header(msg, "from")]) if a or n]
     sender = ", ".join(f"{n} <{a}>" if n else a for n, a in senders)
@@ -66,7 +67,10 @@ def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
         disposition = part.get_content_disposition()
         if name or disposition == "attachment" or part.get_content_maintype() != "text":
             payload = part.get_payload(decode=True) or b""
-            inline = disposition != "attachment" and part.get_content_maintype() == "image"
+            # A logo or a signature picture in the body; a phone's photo shown inline is larger.
+            inline = (
+                disposition != "attachment" and part.get_content_maintype() == "image" and len(payload) < LOGO_BYTES
+            )
             attachments.append(Attachment(safe_name(name, len(attachments) + 1, part), payload, inline))
         elif part.get_content_type() == "text/plain" and body_plain is None:
             body_plain = _text(part)
@@ -74,6 +78,35 @@ def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
             body_html = html_to_text(_text(part))
     body = body_plain if body_plain and body_plain.strip() else body_html or ""
     return Mail(meta, subject, body.strip(), attachments, automatic, senders[0] if senders else ("", ""))
+
+
+# Chinese clients label GBK text "gb2312" (镕 and 堃 are not in GB2312): read every such label as
+# GB18030, which holds both. And some write headers in raw GBK bytes, which the email package
+# would read as UTF-8 and lose: such a header line is made UTF-8 first.
+_GB_LABEL = re.compile(rb"(?i)(=\?|charset=\"?|\*=)(?:gb2312|gbk|x-gbk|cp936|euc-cn|gb_2312-80)(?=[?\"';\s])")
+_HEADER_LINE = re.compile(rb"^(?:[!-9;-~]+:|[ \t])")
+
+
+def _as_clients_meant(data: bytes) -> bytes:
+    data = _GB_LABEL.sub(rb"\1gb18030", data)
+    if not re.search(rb"[\x80-\xff]", data):
+        return data
+    lines = data.split(b"\n")
+    in_header = True
+    for n, line in enumerate(lines):
+        if not line.strip(b"\r"):
+            in_header = False
+        elif line.startswith(b"--"):
+            in_header = True  # a boundary: a part's headers follow
+        elif in_header and _HEADER_LINE.match(line) and re.search(rb"[\x80-\xff]", line):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    lines[n] = line.decode("gb18030").encode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+    return b"\n".join(lines)
 
 
 def own_lines(mail: Mail) -> list[str]:

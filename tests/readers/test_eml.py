@@ -13,6 +13,7 @@ from docx import Document as WordDocument
 from pipeline.extract import Extractor
 from pipeline.inbox import FileReader, discover
 from pipeline.readers.detect import detect_format
+from pipeline.readers.eml import parse_mail
 
 
 def word(*paragraphs: str) -> bytes:
@@ -131,3 +132,29 @@ def test_a_mail_too_large_to_unpack_is_refused_in_chinese(tmp_path):
     [item] = discover(tmp_path)
     [rec] = FileReader(limits=Limits(max_archive_total=1000)).read(item)
     assert rec.status == "failed" and rec.error.startswith("邮件附件合计过大")
+
+
+def test_what_chinese_clients_write_gbk_under_a_gb2312_label_and_raw_gbk_names():
+    """镕 is GBK, not GB2312, yet clients label it gb2312; some webmails put raw GBK bytes in
+    a filename; RFC 2231 names come in gb2312 too."""
+    import base64
+
+    def word(text: str) -> str:
+        return f"=?gb2312?B?{base64.b64encode(text.encode('gbk')).decode()}?="
+
+    raw = (
+        f"From: {word('湖北省质监局')} <a@example.gov.cn>\r\nSubject: {word('报送活动总结（朱镕基路）')}\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="XX"\r\n\r\n--XX\r\n'
+        'Content-Type: text/plain; charset="gb2312"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+        f"{base64.b64encode('见附件。镕'.encode('gbk')).decode()}\r\n--XX\r\n"
+        'Content-Type: application/msword\r\nContent-Disposition: attachment; filename="RAW.doc"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\neQ==\r\n--XX\r\n"
+        "Content-Type: application/msword\r\nContent-Disposition: attachment; filename*=gb2312''%D5%E3%BD%AD.doc\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\neQ==\r\n--XX--\r\n"
+    ).encode("ascii")
+    raw = raw.replace(b"RAW", "浙江省方案".encode("gbk"))
+    mail = parse_mail(raw)
+    assert mail.subject == "报送活动总结（朱镕基路）"
+    assert mail.sender == ("湖北省质监局", "a@example.gov.cn")
+    assert mail.body == "见附件。镕"
+    assert [a.name for a in mail.attachments] == ["浙江省方案.doc", "浙江.doc"]
