@@ -21,12 +21,25 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline.campaign import Campaign
 from pipeline.model import STATUS_WORDS, Record, Status
 from pipeline.outputs.sheets import LATE_FILL, MISSING_FILL, Column, finish, fit_to_page_width, write_table
-from pipeline.records.reviews import BASELINE_SHEET, KEY_HEADER, KIND_LABELS, KIND_WORDS, RECOMMEND, REVIEW_COLUMNS, VERDICTS
-from pipeline.records.score import PART_NAMES, Case, METRIC_LABELS
+from pipeline.records.reviews import (
+    BASELINE_SHEET,
+    KEY_HEADER,
+    KIND_LABELS,
+    KIND_WORDS,
+    RECOMMEND,
+    REVIEW_COLUMNS,
+    VERDICTS,
+)
+from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case
 
 DIGEST_FILE = "digest.xlsx"
 SHEETS = ("总览", "报送情况", "文件清单", "活动明细", "亮点与数据", "典型案例", "问题文件")
-KIND_OF_SENDER = {"regulator": "必报单位", "demo_zone": "示范区建设单位", "institution": "从业机构", "unknown": "其他/未识别"}
+KIND_OF_SENDER = {
+    "regulator": "必报单位",
+    "demo_zone": "示范区建设单位",
+    "institution": "从业机构",
+    "unknown": "其他/未识别",
+}
 REVIEW_COLS = [Column(h, review=True, width=14 if h != "审核意见" else 30) for h in REVIEW_COLUMNS]
 KEY_COL = Column(KEY_HEADER, hidden=True, width=10)
 COUNTED = (Status.OK, Status.SUPERSEDED)
@@ -84,8 +97,15 @@ def _baseline(ws, data: DigestInput) -> None:
 
 def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
     rows = [
-        {"file": r.file, "status": str(r.status), "submitter": r.submitter, "kind": r.submitter_kind,
-         "doc_kind": r.doc_kind, "arrived": arrival(r, tz), "types": r.activity_types}
+        {
+            "file": r.file,
+            "status": str(r.status),
+            "submitter": r.submitter,
+            "kind": r.submitter_kind,
+            "doc_kind": r.doc_kind,
+            "arrived": arrival(r, tz),
+            "types": r.activity_types,
+        }
         for r in data.effective
     ]
     frame = pd.DataFrame(rows, columns=["file", "status", "submitter", "kind", "doc_kind", "arrived", "types"])
@@ -106,13 +126,27 @@ def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     first = _first_arrivals(frame)
     voluntary = sorted({s for (s, _) in first} - {r.name for r in c.roster})
     kinds = frame.dropna(subset=["submitter"]).groupby("submitter").kind.first().to_dict()
-    columns = [Column("报送单位", width=24), Column("单位类别"), Column("是否必报"),
-               Column("方案已收到"), Column("方案收到时间", "datetime", 17), Column("方案按时"), Column("方案逾期天数", "int"),
-               Column("总结已收到"), Column("总结收到时间", "datetime", 17), Column("总结按时"), Column("总结逾期天数", "int")]
+    columns = [
+        Column("报送单位", width=24),
+        Column("单位类别"),
+        Column("是否必报"),
+        Column("方案已收到"),
+        Column("方案收到时间", "datetime", 17),
+        Column("方案按时"),
+        Column("方案逾期天数", "int"),
+        Column("总结已收到"),
+        Column("总结收到时间", "datetime", 17),
+        Column("总结按时"),
+        Column("总结逾期天数", "int"),
+    ]
     rows, owed, marks = [], [], []
     today = data.run_time.date()
     for name, required in [(r.name, True) for r in c.roster] + [(v, False) for v in voluntary]:
-        row = [name, KIND_OF_SENDER.get(kinds.get(name, "regulator" if required else "unknown"), ""), "是" if required else "否"]
+        row = [
+            name,
+            KIND_OF_SENDER.get(kinds.get(name, "regulator" if required else "unknown"), ""),
+            "是" if required else "否",
+        ]
         for kind, label in (("plan", "活动方案"), ("summary", "活动总结")):
             deadline = c.deadlines.get(kind)
             when = first.get((name, kind))
@@ -164,36 +198,76 @@ def _add_review_validation(ws, columns: list[Column], rows: int) -> None:
     for header, options in (("审核结论", VERDICTS), ("是否推荐", RECOMMEND), ("更正文件类型", tuple(KIND_WORDS))):
         col = names.index(header) + 1
         letter = ws.cell(row=1, column=col).column_letter
-        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
-                            errorTitle="请从列表中选择", error=f"可选：{'、'.join(options)}")
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(options) + '"',
+            allow_blank=True,
+            errorTitle="请从列表中选择",
+            error=f"可选：{'、'.join(options)}",
+        )
         dv.add(f"{letter}2:{letter}{max(rows + 1, 2) + 200}")
         ws.add_data_validation(dv)
 
 
 def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
-    columns = [Column("文件", "link", 40), Column("状态", width=14), Column("格式"), Column("报送单位", width=22),
-               Column("单位类别"), Column("单位依据", width=12), Column("单位可信度", "float", 10, number_format="0.00"),
-               Column("文件类型"), Column("落款日期", "date", 12), Column("收到时间", "datetime", 17),
-               Column("发件人", width=24), Column("邮件主题", width=30),
-               Column("活动类型", width=30), Column("活动日期", width=24), Column("页数", "int"), Column("字数", "int"),
-               Column("表格", "int"), Column("图片", "int"), Column("识别方式", width=22), Column("问题说明", width=40),
-               Column("重复/替代", width=30),
-               *REVIEW_COLS, KEY_COL]
+    columns = [
+        Column("文件", "link", 40),
+        Column("状态", width=14),
+        Column("格式"),
+        Column("报送单位", width=22),
+        Column("单位类别"),
+        Column("单位依据", width=12),
+        Column("单位可信度", "float", 10, number_format="0.00"),
+        Column("文件类型"),
+        Column("落款日期", "date", 12),
+        Column("收到时间", "datetime", 17),
+        Column("发件人", width=24),
+        Column("邮件主题", width=30),
+        Column("活动类型", width=30),
+        Column("活动日期", width=24),
+        Column("页数", "int"),
+        Column("字数", "int"),
+        Column("表格", "int"),
+        Column("图片", "int"),
+        Column("识别方式", width=22),
+        Column("问题说明", width=40),
+        Column("重复/替代", width=30),
+        *REVIEW_COLS,
+        KEY_COL,
+    ]
     effective = {r.file: r for r in data.effective}
     rows = []
     for rec in data.records:
         eff = effective.get(rec.file, rec)
-        rows.append([
-            _link(rec, data.inbox, out_dir), STATUS_WORDS.get(str(rec.status), str(rec.status)), rec.format,
-            eff.submitter, KIND_OF_SENDER.get(eff.submitter_kind or "", ""), *_sender_basis(rec, eff),
-            KIND_LABELS.get(eff.doc_kind or "", ""),
-            date.fromisoformat(eff.doc_date) if eff.doc_date else None, arrival(rec, tz),
-            (rec.mail or {}).get("from"), (rec.mail or {}).get("subject"),
-            "、".join(eff.activity_types), "、".join(d[5:].replace("-", "/") for d in rec.activity_dates),
-            rec.pages, rec.chars or None, rec.tables or None, rec.images or None, _reading(rec), rec.error,
-            rec.duplicate_of and f"与 {rec.duplicate_of} 相同" or rec.superseded_by and f"由 {rec.superseded_by} 替代",
-            *_review_values(rec), rec.sha256,
-        ])
+        rows.append(
+            [
+                _link(rec, data.inbox, out_dir),
+                STATUS_WORDS.get(str(rec.status), str(rec.status)),
+                rec.format,
+                eff.submitter,
+                KIND_OF_SENDER.get(eff.submitter_kind or "", ""),
+                *_sender_basis(rec, eff),
+                KIND_LABELS.get(eff.doc_kind or "", ""),
+                date.fromisoformat(eff.doc_date) if eff.doc_date else None,
+                arrival(rec, tz),
+                (rec.mail or {}).get("from"),
+                (rec.mail or {}).get("subject"),
+                "、".join(eff.activity_types),
+                "、".join(d[5:].replace("-", "/") for d in rec.activity_dates),
+                rec.pages,
+                rec.chars or None,
+                rec.tables or None,
+                rec.images or None,
+                _reading(rec),
+                rec.error,
+                rec.duplicate_of
+                and f"与 {rec.duplicate_of} 相同"
+                or rec.superseded_by
+                and f"由 {rec.superseded_by} 替代",
+                *_review_values(rec),
+                rec.sha256,
+            ]
+        )
     ref = write_table(ws, columns, rows)
     _add_review_validation(ws, columns, len(rows))
     finish(ws, ref)
@@ -223,23 +297,46 @@ def _reading(record: Record) -> str | None:
 
 
 def _activities(ws, data: DigestInput) -> None:
-    columns = [Column("报送单位", width=22), Column("文件", width=36), Column("活动类型"), Column("日期", "date", 12),
-               Column("地点", width=18), Column("依据原文", width=60), Column("位置", width=16)]
+    columns = [
+        Column("报送单位", width=22),
+        Column("文件", width=36),
+        Column("活动类型"),
+        Column("日期", "date", 12),
+        Column("地点", width=18),
+        Column("依据原文", width=60),
+        Column("位置", width=16),
+    ]
     rows = []
     for rec in data.effective:
         if rec.status != Status.OK:
             continue
         for a in rec.activities:
-            rows.append([rec.submitter, rec.file, a["type"], date.fromisoformat(a["date"]) if a.get("date") else None,
-                         a.get("place"), a["evidence"], a["location"]])
+            rows.append(
+                [
+                    rec.submitter,
+                    rec.file,
+                    a["type"],
+                    date.fromisoformat(a["date"]) if a.get("date") else None,
+                    a.get("place"),
+                    a["evidence"],
+                    a["location"],
+                ]
+            )
     finish(ws, write_table(ws, columns, rows))
 
 
 def _highlights(ws, data: DigestInput) -> None:
     metric_cols = [Column(f"{label}（{unit}）", "int", 14) for label, unit in METRIC_LABELS.values()]
-    columns = [Column("报送单位", width=22), Column("文件类型"), *metric_cols,
-               Column("亮点一", width=50), Column("亮点二", width=50), Column("亮点三", width=50), Column("文件", width=36),
-               Column("数据来源", width=24)]
+    columns = [
+        Column("报送单位", width=22),
+        Column("文件类型"),
+        *metric_cols,
+        Column("亮点一", width=50),
+        Column("亮点二", width=50),
+        Column("亮点三", width=50),
+        Column("文件", width=36),
+        Column("数据来源", width=24),
+    ]
     rows, approx_cells = [], []
     for rec in data.effective:
         if rec.status != Status.OK or not (rec.metrics or rec.highlights):
@@ -259,16 +356,33 @@ def _highlights(ws, data: DigestInput) -> None:
 
 
 def _cases(ws, data: DigestInput) -> None:
-    columns = [Column("排名", "int", 6), Column("报送单位", width=22), Column("得分", "float", 8, number_format="0.0"),
-               *[Column(name, "float", 10, number_format="0.0") for name in PART_NAMES],
-               Column("推荐理由", width=60), Column("文件", width=36), *REVIEW_COLS, KEY_COL]
+    columns = [
+        Column("排名", "int", 6),
+        Column("报送单位", width=22),
+        Column("得分", "float", 8, number_format="0.0"),
+        *[Column(name, "float", 10, number_format="0.0") for name in PART_NAMES],
+        Column("推荐理由", width=60),
+        Column("文件", width=36),
+        *REVIEW_COLS,
+        KEY_COL,
+    ]
     rows = []
     for rank, case in enumerate(data.cases, start=1):
         rec = case.record
         points = {p.name: p.points for p in case.parts}
         reasons = "；".join(case.reasons() + case.weaknesses())
-        rows.append([rank, rec.submitter, case.score, *[points.get(n, 0.0) for n in PART_NAMES], reasons, rec.file,
-                     *_review_values(rec), rec.sha256])
+        rows.append(
+            [
+                rank,
+                rec.submitter,
+                case.score,
+                *[points.get(n, 0.0) for n in PART_NAMES],
+                reasons,
+                rec.file,
+                *_review_values(rec),
+                rec.sha256,
+            ]
+        )
     ref = write_table(ws, columns, rows)
     _add_review_validation(ws, columns, len(rows))
     finish(ws, ref)
@@ -282,7 +396,12 @@ _ACTIONS = {
 
 
 def _problems(ws, data: DigestInput) -> None:
-    columns = [Column("文件", width=40), Column("状态", width=14), Column("问题说明", width=60), Column("处理建议", width=40)]
+    columns = [
+        Column("文件", width=40),
+        Column("状态", width=14),
+        Column("问题说明", width=60),
+        Column("处理建议", width=40),
+    ]
     rows = []
     for rec in data.effective:
         status = str(rec.status)
@@ -292,17 +411,33 @@ def _problems(ws, data: DigestInput) -> None:
         if rec.status != Status.OK:
             continue
         if not rec.submitter:
-            rows.append([rec.file, "报送单位未识别", "未能从落款、标题、文号或文件名识别报送单位",
-                         "在“文件清单”的“更正报送单位”列填写单位名称"])
+            rows.append(
+                [
+                    rec.file,
+                    "报送单位未识别",
+                    "未能从落款、标题、文号或文件名识别报送单位",
+                    "在“文件清单”的“更正报送单位”列填写单位名称",
+                ]
+            )
         elif needs_sender_check(rec, data.campaign):
-            rows.append([rec.file, "请核实报送单位",
-                         f"报送单位“{rec.submitter}”依据{rec.submitter_source}判断"
-                         f"（可信度{rec.submitter_confidence:.2f}）",
-                         "核对原件；如有误，在“文件清单”的“更正报送单位”列填写单位名称"])
+            rows.append(
+                [
+                    rec.file,
+                    "请核实报送单位",
+                    f"报送单位“{rec.submitter}”依据{rec.submitter_source}判断（可信度{rec.submitter_confidence:.2f}）",
+                    "核对原件；如有误，在“文件清单”的“更正报送单位”列填写单位名称",
+                ]
+            )
         if rec.tables_unread:
             pages = "、".join(f"第{p}页" for p in rec.tables_unread)
-            rows.append([rec.file, "表格未能识别", f"{pages}的表格（扫描件或照片）未能按行列识别，其中的数字未计入",
-                         "对照原件查看表格，必要时请报送单位提供Word或Excel版本"])
+            rows.append(
+                [
+                    rec.file,
+                    "表格未能识别",
+                    f"{pages}的表格（扫描件或照片）未能按行列识别，其中的数字未计入",
+                    "对照原件查看表格，必要时请报送单位提供Word或Excel版本",
+                ]
+            )
     finish(ws, write_table(ws, columns, rows))
 
 
@@ -313,8 +448,11 @@ def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     roster = {r.name for r in c.roster}
     problems = frame.status.isin(["failed", "needs_ocr", "unsupported"]).sum()
     facts = [
-        ("活动", c.name), ("主题", c.theme), ("生成时间", data.run_time.replace(microsecond=0)),
-        ("收到文件数", len(frame)), ("报送单位数", counted.submitter.dropna().nunique()),
+        ("活动", c.name),
+        ("主题", c.theme),
+        ("生成时间", data.run_time.replace(microsecond=0)),
+        ("收到文件数", len(frame)),
+        ("报送单位数", counted.submitter.dropna().nunique()),
         ("活动方案（份，不含被替代版本）", int(((frame.status == "ok") & (frame.doc_kind == "plan")).sum())),
         ("活动总结（份，不含被替代版本）", int(((frame.status == "ok") & (frame.doc_kind == "summary")).sum())),
         ("需要人工处理的文件", int(problems)),
@@ -327,8 +465,13 @@ def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     fit_to_page_width(ws)
 
     # Activity types across senders: how many senders reported each type.
-    senders_by_type = (counted[counted.status == "ok"].dropna(subset=["submitter"])
-                       .explode("types").groupby("types").submitter.nunique())
+    senders_by_type = (
+        counted[counted.status == "ok"]
+        .dropna(subset=["submitter"])
+        .explode("types")
+        .groupby("types")
+        .submitter.nunique()
+    )
     type_rows = [[t.name, int(senders_by_type.get(t.name, 0))] for t in c.activity_types]
     top = len(facts) + 3
     write_table(ws, [Column("活动类型", width=34), Column("开展单位数", "int", 40)], type_rows, start_row=top)
@@ -347,11 +490,18 @@ def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     all_days = sorted(set(days.index) | deadlines)
     day_rows = [[d, int(days.get(d, 0)), "截止日" if d in deadlines else None] for d in all_days]
     top2 = top + len(type_rows) + 3
-    write_table(ws, [Column("收到日期", "date", 34), Column("收到文件数", "int", 40), Column("备注", width=8)],
-                day_rows, start_row=top2)
+    write_table(
+        ws,
+        [Column("收到日期", "date", 34), Column("收到文件数", "int", 40), Column("备注", width=8)],
+        day_rows,
+        start_row=top2,
+    )
     chart2 = BarChart()
-    chart2.title = "每日收到文件数（截止日：方案" + "，总结".join(
-        f"{d.month}月{d.day}日" for d in (c.deadlines.get("plan"), c.deadlines.get("summary")) if d) + "）"
+    chart2.title = (
+        "每日收到文件数（截止日：方案"
+        + "，总结".join(f"{d.month}月{d.day}日" for d in (c.deadlines.get("plan"), c.deadlines.get("summary")) if d)
+        + "）"
+    )
     chart2.add_data(Reference(ws, min_col=2, min_row=top2, max_row=top2 + len(day_rows)), titles_from_data=True)
     chart2.set_categories(Reference(ws, min_col=1, min_row=top2 + 1, max_row=top2 + len(day_rows)))
     chart2.height, chart2.width = 9, 16

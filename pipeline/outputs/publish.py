@@ -29,8 +29,10 @@ def write_digest_safely(data: DigestInput, out_dir: Path) -> tuple[Path, str | N
     note = None
     if lock_file(out_dir).exists():
         target = out_dir / f"digest-{data.run_time:%Y%m%d-%H%M%S}.xlsx"
-        note = (f"digest.xlsx 正被打开（发现Excel锁文件），未覆盖；本次结果写入 {target.name}。"
-                "请关闭后把需要保留的审核意见填回 digest.xlsx，下次运行会恢复写入 digest.xlsx")
+        note = (
+            f"digest.xlsx 正被打开（发现Excel锁文件），未覆盖；本次结果写入 {target.name}。"
+            "请关闭后把需要保留的审核意见填回 digest.xlsx，下次运行会恢复写入 digest.xlsx"
+        )
     elif target.exists():
         _keep_previous(target, out_dir / HISTORY_DIR)
     with atomic_path(target) as tmp:

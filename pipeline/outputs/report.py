@@ -37,8 +37,10 @@ def report_markdown(report: dict) -> str:
     lines += ["", "## 需要人工处理", ""]
     if report["needs_person"]:
         lines += ["| 文件 | 状态 | 说明 |", "| --- | --- | --- |"]
-        lines += [f"| {p['file']} | {STATUS_WORDS.get(p['status'], p['status'])} | {p['error'] or ''} |"
-                  for p in report["needs_person"]]
+        lines += [
+            f"| {p['file']} | {STATUS_WORDS.get(p['status'], p['status'])} | {p['error'] or ''} |"
+            for p in report["needs_person"]
+        ]
     else:
         lines.append("无。")
     return "\n".join(lines) + "\n"

@@ -111,7 +111,9 @@ def write_table(ws: Worksheet, columns: list[Column], rows: list[list], start_ro
         if col.width:
             width = col.width
         else:
-            texts = [col.name] + [str(row[c - 1]) if c - 1 < len(row) and row[c - 1] is not None else "" for row in rows]
+            texts = [col.name] + [
+                str(row[c - 1]) if c - 1 < len(row) and row[c - 1] is not None else "" for row in rows
+            ]
             width = min(MAX_WIDTH, max(display_width(t[:80]) for t in texts) + 2)
             width = max(width, 8)
         ws.column_dimensions[letter].width = width

@@ -1,60 +1,30 @@
-"""The typical-case shortlist (典型事例推荐名单) leadership reads, as shortlist.docx and shortlist.md.
-
-Both files say the same thing: they are rendered from one list of paragraphs, so the Markdown
-can be reviewed in a diff and the Word file printed. The Word file follows the parts of
-GB/T 9704-2012 that matter for a leadership reading copy: A4, margins 37/35/28/26 mm, title
-in 2号 方正小标宋简体, body in 3号 仿宋_GB2312 on a fixed 28.95 pt line (22 lines a page),
-"一、" headings in 黑体, "（一）" in 楷体_GB2312, page numbers "— 1 —" in 4号 宋体, odd pages
-at the right and even pages at the left.
-
-Fonts. Word has no per-run fallback list: a run names one East Asian font (w:eastAsia) and,
-when that font is not installed, Word substitutes one of its own choosing. The GB fonts are
-often missing in offices, so `FONTS` pairs each role with a fallback that every Chinese
-Windows has (仿宋 for 仿宋_GB2312, 楷体 for 楷体_GB2312, 宋体 for 方正小标宋简体);
-`write_shortlist(..., fallback=True)` writes those names instead. Every run carries its
-font in all four w:rFonts slots, and the document defaults and Normal style do too, so
-nothing falls back to a Latin theme font.
+"""The typical-case shortlist (典型事例推荐名单) leadership reads, as shortlist.docx and shortlist.md,
+in the GB/T 9704 look of `pipeline.outputs.gbdoc` (fonts, page setup and their fallbacks are there).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
-
 from pipeline.campaign import Campaign
 from pipeline.model import Record
-from pipeline.outputs.atomic import atomic_path, write_text_atomic
+from pipeline.outputs.gbdoc import Para, write_document
 from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case, metric_phrase
 from pipeline.text import HEADING, chinese_number
 
 SHORTLIST_DOCX = "shortlist.docx"
 SHORTLIST_MD = "shortlist.md"
 
-# role -> (GB/T 9704 font, fallback found on every Chinese Windows)
-FONTS = {
-    "title": ("方正小标宋简体", "宋体"),
-    "heading1": ("黑体", "黑体"),
-    "heading2": ("楷体_GB2312", "楷体"),
-    "body": ("仿宋_GB2312", "仿宋"),
-    "page_number": ("宋体", "宋体"),
-}
-SIZES = {"title": 22, "heading1": 16, "heading2": 16, "body": 16, "source": 14, "page_number": 14}
-LINE_PITCH = Twips(579)  # 28.95 pt: 225 mm of text block / 22 lines
-INDENT_CHARS = 2
 SENTENCE_LIMIT = 110  # characters of one quoted sentence before it is cut at a clause
 EMPTY_TEXT = "本次尚无可推荐的活动总结。"
 NO_METRICS_TEXT = "报告未提供量化数据。"
 
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ACTIVITY_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日|当天")
+_ACTIVITY_DATE_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日|当天"
+)
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _COUNTED_RE = re.compile(r"\d+(?:\.\d+)?\s*[万千百]?[余多]?\s*(?:人次|人|份|篇|条|家|场次|场|件|次|个)")
 # Plans for next year are not what was done; a summary's closing section is full of them.
@@ -63,16 +33,15 @@ _CLAUSE_END = "，；：、"
 _SENTENCE_END = "。！？"
 
 
-@dataclass(frozen=True)
-class Para:
-    """One paragraph of the shortlist; `role` decides its font, size and alignment."""
-
-    role: str  # title | body | heading1 | heading2 | source | signature | date
-    text: str
-
-
-def write_shortlist(picked: list[Case], ranked_count: int, summaries: int, campaign: Campaign,
-                    out_dir: Path, run_date: date, fallback: bool = False) -> tuple[Path, Path]:
+def write_shortlist(
+    picked: list[Case],
+    ranked_count: int,
+    summaries: int,
+    campaign: Campaign,
+    out_dir: Path,
+    run_date: date,
+    fallback: bool = False,
+) -> tuple[Path, Path]:
     """Write OUT/shortlist.docx and OUT/shortlist.md atomically; return their paths.
 
     `summaries` is how many activity summaries arrived, `ranked_count` how many of them were
@@ -81,43 +50,50 @@ def write_shortlist(picked: list[Case], ranked_count: int, summaries: int, campa
     """
     paras = shortlist_paragraphs(picked, ranked_count, summaries, campaign, run_date)
     docx_path, md_path = out_dir / SHORTLIST_DOCX, out_dir / SHORTLIST_MD
-    with atomic_path(docx_path) as tmp:
-        _render_docx(paras, tmp, fallback)
-    write_text_atomic(md_path, render_markdown(paras))
+    write_document(paras, docx_path, md_path, fallback)
     return docx_path, md_path
 
 
 # -- content -------------------------------------------------------------------------------
 
-def shortlist_paragraphs(picked: list[Case], ranked_count: int, summaries: int, campaign: Campaign,
-                         run_date: date) -> list[Para]:
+
+def shortlist_paragraphs(
+    picked: list[Case], ranked_count: int, summaries: int, campaign: Campaign, run_date: date
+) -> list[Para]:
     """The document as paragraphs, shared by the Word and the Markdown rendering."""
-    paras = [Para("title", campaign.shortlist_title), Para("body", _introduction(picked, ranked_count, summaries, run_date))]
+    paras = [
+        Para("title", campaign.shortlist_title),
+        Para("body", _introduction(picked, ranked_count, summaries, run_date)),
+    ]
     if not picked:
         paras.append(Para("body", EMPTY_TEXT))
     for number, case in enumerate(picked, start=1):
         paras.extend(_case_paragraphs(number, case))
     paras.append(Para("signature", f"{campaign.name}活动汇总组"))
-    paras.append(Para("date", _cn_date(run_date)))
+    paras.append(Para("date", cn_date(run_date)))
     return paras
 
 
-def _cn_date(day: date) -> str:
+def cn_date(day: date) -> str:
     """成文日期 in GB/T 9704-2012's Arabic form: 2018年7月20日."""
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _introduction(picked: list[Case], ranked_count: int, summaries: int, run_date: date) -> str:
-    today = _cn_date(run_date)
+    today = cn_date(run_date)
     if summaries == 0:
         received = f"截至{today}，尚未收到活动总结。"
     elif ranked_count == summaries:
         received = f"截至{today}，共收到并评分活动总结{summaries}份。"
     else:
-        received = (f"截至{today}，共收到活动总结{summaries}份，剔除重复报送和已被新版本替代的文件后，"
-                    f"对{ranked_count}份逐一评分。")
-    how = (f"评分综合{'、'.join(PART_NAMES)}{chinese_number(len(PART_NAMES))}个方面，得分由高到低排序；"
-           "审核人员在“是否推荐”中填写“是”的直接列入，填写“否”的不予列入。")
+        received = (
+            f"截至{today}，共收到活动总结{summaries}份，剔除重复报送和已被新版本替代的文件后，"
+            f"对{ranked_count}份逐一评分。"
+        )
+    how = (
+        f"评分综合{'、'.join(PART_NAMES)}{chinese_number(len(PART_NAMES))}个方面，得分由高到低排序；"
+        "审核人员在“是否推荐”中填写“是”的直接列入，填写“否”的不予列入。"
+    )
     if not picked:
         return received + how
     forced = sum(1 for c in picked if c.record.review.get("recommend") == "是")
@@ -223,179 +199,3 @@ def _trim(text: str, limit: int = SENTENCE_LIMIT) -> str:
 def _end_sentence(text: str) -> str:
     text = text.rstrip(_CLAUSE_END + " ")
     return text if not text or text.endswith(("……", *_SENTENCE_END)) else text + "。"
-
-
-# -- Markdown -------------------------------------------------------------------------------
-
-def render_markdown(paras: list[Para]) -> str:
-    prefix = {"title": "# ", "heading1": "## ", "heading2": "### "}
-    lines = []
-    for p in paras:
-        text = _md_escape(p.text) if p.role in ("body", "source") else p.text
-        lines.append(prefix.get(p.role, "") + text)
-    return "\n\n".join(lines) + "\n"
-
-
-def _md_escape(text: str) -> str:
-    """File names and quotes may hold * _ ` [ ] that Markdown would read as markup."""
-    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", text)
-
-
-# -- Word -----------------------------------------------------------------------------------
-
-def _render_docx(paras: list[Para], path: Path, fallback: bool) -> None:
-    doc = Document()
-    font = {role: pair[1 if fallback else 0] for role, pair in FONTS.items()}
-    _page_setup(doc)
-    _set_default_fonts(doc, font["body"])
-    for p in paras:
-        _add_paragraph(doc, p, font, fallback)
-    _add_page_numbers(doc, font["page_number"])
-    doc.core_properties.title = paras[0].text
-    doc.save(path)
-
-
-def _page_setup(doc) -> None:
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance = Mm(15)
-    # The page number's top sits about 7 mm under the 35 mm bottom margin.
-    section.footer_distance = Mm(22)
-    grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(LINE_PITCH.twips))
-
-
-def _set_fonts(rpr, name: str) -> None:
-    """All four slots: ascii/hAnsi alone would leave the Chinese text to the theme font."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-
-
-def _set_default_fonts(doc, body_font: str) -> None:
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    rpr = rpr_default.find(qn("w:rPr"))
-    _set_fonts(rpr, body_font)
-    # Chinese, not the template's en-US, for East Asian text: line breaking and punctuation
-    # follow Chinese rules, and substitutes are chosen from simplified-Chinese fonts.
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(SIZES["body"])
-    _set_fonts(normal.element.get_or_add_rPr(), body_font)
-    fmt = normal.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE_PITCH
-    fmt.space_before = fmt.space_after = Pt(0)
-
-
-def _add_paragraph(doc, para: Para, font: dict[str, str], fallback: bool) -> None:
-    p = doc.add_paragraph()
-    fmt = p.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE_PITCH
-    fmt.space_before = fmt.space_after = Pt(0)
-    role = para.role
-    size = SIZES.get(role, SIZES["body"])
-    if role == "title":
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fmt.line_spacing = Pt(35)  # a 2号 title needs more than the body's line
-        fmt.space_after = LINE_PITCH  # one empty body line under the title
-    elif role in ("signature", "date"):
-        # 右空二字 for both; the shorter date then starts two characters right of the 署名.
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _indent_chars(p, right=INDENT_CHARS, size=size)
-        if role == "signature":
-            fmt.space_before = Twips(LINE_PITCH.twips * 2)  # two empty lines above the 署名
-    else:
-        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        _indent_chars(p, first_line=INDENT_CHARS, size=size)
-    if role in ("heading1", "heading2"):
-        fmt.keep_with_next = True
-        outline = OxmlElement("w:outlineLvl")
-        outline.set(qn("w:val"), "0" if role == "heading1" else "1")
-        p._p.get_or_add_pPr().append(outline)  # Word's navigation pane, without Heading styles' look
-    run = p.add_run(para.text)
-    run.font.size = Pt(size)
-    font_role = role if role in font else "body"
-    _set_fonts(run._r.get_or_add_rPr(), font[font_role])
-    # 宋体 standing in for 小标宋 is too light for a title unless bold.
-    if role == "title" and fallback:
-        run.font.bold = True
-
-
-def _indent_chars(p, size: int, first_line: int = 0, right: int = 0) -> None:
-    """Indent in characters (w:firstLineChars), with the length in points for older readers."""
-    fmt = p.paragraph_format
-    if first_line:
-        fmt.first_line_indent = Pt(size * first_line)
-    if right:
-        fmt.right_indent = Pt(size * right)
-    ind = p._p.get_or_add_pPr().find(qn("w:ind"))
-    if first_line:
-        ind.set(qn("w:firstLineChars"), str(first_line * 100))
-    if right:
-        ind.set(qn("w:rightChars"), str(right * 100))
-
-
-def _add_page_numbers(doc, font: str) -> None:
-    """"— 1 —" in 4号 宋体, odd pages at the right and even pages at the left, one character in."""
-    doc.settings.odd_and_even_pages_header_footer = True
-    section = doc.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]
-        p.alignment = align
-        fmt = p.paragraph_format
-        size = SIZES["page_number"]
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            fmt.right_indent = Pt(size)
-        else:
-            fmt.left_indent = Pt(size)
-        fmt.space_before = fmt.space_after = Pt(0)
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        _add_run(p, "— ", font, size)
-        _add_page_field(p, font, size)
-        _add_run(p, " —", font, size)
-
-
-def _add_run(p, text: str, font: str, size: int):
-    run = p.add_run(text)
-    run.font.size = Pt(size)
-    _set_fonts(run._r.get_or_add_rPr(), font)
-    return run
-
-
-def _add_page_field(p, font: str, size: int) -> None:
-    """A complex PAGE field (begin, instruction, separate, shown value, end)."""
-    def field_char(kind: str):
-        run = _add_run(p, "", font, size)
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        run._r.append(char)
-
-    field_char("begin")
-    run = _add_run(p, "", font, size)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = " PAGE "
-    run._r.append(instr)
-    field_char("separate")
-    _add_run(p, "1", font, size)
-    field_char("end")

@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from pipeline.outputs.digest import SHEETS
-from pipeline.records.reviews import REVIEW_COLUMNS
 from pipeline.records.merge import merge
+from pipeline.records.reviews import REVIEW_COLUMNS
 from pipeline.run import previous_reviews, write_outputs
 from tests.conftest import INBOX, LABELS
 
@@ -96,7 +96,7 @@ def test_approximate_numbers_stay_numbers_but_read_with_yu(digest):
 def test_text_that_looks_like_a_formula_is_written_as_text(sample_batches, campaign, tmp_path):
     def poison(records):
         rec = next(r for r in records if r.status == "ok" and r.doc_kind == "summary")
-        rec.submitter = "=HYPERLINK(\"http://x\",\"点我\")"
+        rec.submitter = '=HYPERLINK("http://x","点我")'
         rec.activities[0]["evidence"] = "+1+2"
         rec.highlights = [{"text": "@SUM(A1)", "location": "第1段"}, {"text": "-2+3", "location": "第2段"}]
 
@@ -124,7 +124,9 @@ def test_reviewer_edits_survive_runs_and_take_effect(sample_batches, campaign, t
     cases.cell(row=last, column=h.index("是否推荐") + 1, value="是")
     files = wb["文件清单"]
     fh = header(files)
-    row = next(r for r in range(2, files.max_row + 1) if files.cell(row=r, column=fh.index("文件") + 1).value == top_file)
+    row = next(
+        r for r in range(2, files.max_row + 1) if files.cell(row=r, column=fh.index("文件") + 1).value == top_file
+    )
     files.cell(row=row, column=fh.index("审核结论") + 1, value="待核实")
     files.cell(row=row, column=fh.index("更正报送单位") + 1, value="宁夏")
     wb.save(path)
@@ -210,11 +212,7 @@ def test_the_file_list_says_how_each_sender_was_decided_and_weak_ones_are_to_be_
     named = [(s, c) for s, c in zip(sources, confidences) if s]
     assert named and all(0 < c <= 1 for _, c in named)
     assert {"落款", "标题", "导语"} <= {s for s, _ in named}
-    to_check = {
-        row[0]
-        for row in wb["问题文件"].iter_rows(min_row=2, values_only=True)
-        if row[1] == "请核实报送单位"
-    }
+    to_check = {row[0] for row in wb["问题文件"].iter_rows(min_row=2, values_only=True) if row[1] == "请核实报送单位"}
     weak = {
         r.file
         for r in sample_records

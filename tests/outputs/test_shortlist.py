@@ -12,7 +12,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from pipeline.outputs.shortlist import EMPTY_TEXT, NO_METRICS_TEXT, FONTS, write_shortlist
+from pipeline.outputs.gbdoc import FONTS
+from pipeline.outputs.shortlist import EMPTY_TEXT, NO_METRICS_TEXT, write_shortlist
 from pipeline.records.merge import merge
 from pipeline.records.score import Case, rank_cases, shortlist
 
@@ -54,8 +55,14 @@ def all_runs(doc):
 
 def test_page_is_a4_with_gb_margins(written):
     section = written[1].sections[0]
-    for actual, mm in ((section.page_width, 210), (section.page_height, 297), (section.top_margin, 37),
-                       (section.bottom_margin, 35), (section.left_margin, 28), (section.right_margin, 26)):
+    for actual, mm in (
+        (section.page_width, 210),
+        (section.page_height, 297),
+        (section.top_margin, 37),
+        (section.bottom_margin, 35),
+        (section.left_margin, 28),
+        (section.right_margin, 26),
+    ):
         assert abs(actual - Mm(mm)) < Mm(0.1)
 
 
@@ -106,7 +113,10 @@ def test_page_numbers_are_page_fields_odd_right_even_left(written):
     doc = written[1]
     assert doc.settings.odd_and_even_pages_header_footer
     section = doc.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         p = footer.paragraphs[0]
         assert p.alignment == align
         assert [t.text.strip() for t in p._p.iter(qn("w:instrText"))] == ["PAGE"]
@@ -145,9 +155,14 @@ def test_reviewer_yes_forces_in_and_no_takes_out(cases, campaign):
     size = campaign.shortlist_size
     assert len(cases) > size + 1
     low, top = cases[-1], cases[0]
-    reviewed = [Case(replace(c.record, review={"recommend": "是", "comment": "活动特色鲜明"}), c.parts) if c is low
-                else Case(replace(c.record, review={"recommend": "否"}), c.parts) if c is top else c
-                for c in cases]
+    reviewed = [
+        Case(replace(c.record, review={"recommend": "是", "comment": "活动特色鲜明"}), c.parts)
+        if c is low
+        else Case(replace(c.record, review={"recommend": "否"}), c.parts)
+        if c is top
+        else c
+        for c in cases
+    ]
     picked = shortlist(reviewed, size)
     files = [c.record.file for c in picked]
     assert low.record.file in files
