@@ -291,3 +291,43 @@ def test_lateness_by_the_mail_arrival_and_the_sender_by_address(mailbox, tmp_pat
     rows = {r[0]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
     assert rows["云南省"]["总结按时"] == "否" and rows["云南省"]["总结逾期天数"] == 5
     assert rows["贵州省"]["总结按时"] == "是"
+
+
+def test_mails_as_real_clients_write_them(mailbox, tmp_path):
+    """samples/mail: 14 messages written blind, byte by byte, as Outlook, Foxmail, QQ Mail,
+    163/126, Apple Mail, iPhone, Thunderbird, an old webmail and Exchange write them."""
+    import subprocess
+    import sys
+    from pathlib import PurePosixPath
+
+    made = tmp_path / "made"
+    subprocess.run([sys.executable, str(ROOT / "samples" / "mail" / "make_mails.py"), str(made)], check=True)
+    labels = json.loads((ROOT / "samples" / "mail" / "labels.json").read_text(encoding="utf-8"))
+    start = datetime(2018, 7, 10, 9, 0, tzinfo=CST)
+    for n, label in enumerate(labels):
+        mailbox.append((made / label["file"]).read_bytes(), start + timedelta(hours=n))
+    before = mailbox.snapshot()
+    to = tmp_path / "inbox"
+    assert cli(mailbox, tmp_path, to) == 0
+    assert mailbox.snapshot() == before
+    lines = [json.loads(x) for x in (to / ".mail" / "messages.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len(labels)
+    for n, (label, line) in enumerate(zip(labels, lines)):
+        assert line["from"] == {"address": label["from_address"], "name": label["from_name"]}, label["file"]
+        assert line["subject"] == label["subject"], label["file"]
+        want = list(label["attachments"])
+        for k, name in enumerate(want):  # a name already given is kept as 名~2
+            if name in want[:k]:
+                stem = PurePosixPath(name)
+                want[k] = f"{stem.stem}~{want[:k].count(name) + 1}{stem.suffix}"
+        if label["body_is_report"]:
+            want.insert(0, f"{label['subject']}.eml")
+        if label["auto_reply"]:
+            want = []
+        assert line["files"] == want, label["file"]
+        assert line["inline"] == label["inline_logos"], label["file"]
+        for name in want:
+            assert (to / name).stat().st_mtime == (start + timedelta(hours=n)).timestamp()
+    again = state(to)
+    assert cli(mailbox, tmp_path, to) == 0
+    assert state(to) == again

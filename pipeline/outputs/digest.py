@@ -31,6 +31,7 @@ from pipeline.records.reviews import (
     VERDICTS,
 )
 from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case
+from pipeline.records.submissions import KIND_NAMES, KINDS, arrival_time, owed, submissions
 
 DIGEST_FILE = "digest.xlsx"
 SHEETS = ("总览", "报送情况", "文件清单", "活动明细", "亮点与数据", "典型案例", "问题文件")
@@ -53,16 +54,6 @@ class DigestInput:
     campaign: Campaign
     run_time: datetime
     inbox: Path
-
-
-def arrival(record: Record, tz: ZoneInfo) -> datetime | None:
-    """Arrival in the campaign's time zone, without tzinfo (Excel has none)."""
-    if not record.arrived:
-        return None
-    moment = datetime.fromisoformat(record.arrived)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(tz)
-    return moment.replace(tzinfo=None)
 
 
 def write_digest(data: DigestInput, target: Path) -> Path:
@@ -103,7 +94,7 @@ def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
             "submitter": r.submitter,
             "kind": r.submitter_kind,
             "doc_kind": r.doc_kind,
-            "arrived": arrival(r, tz),
+            "arrived": arrival_time(r, tz),
             "types": r.activity_types,
         }
         for r in data.effective
@@ -113,19 +104,18 @@ def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
     return frame
 
 
-def _first_arrivals(frame: pd.DataFrame) -> dict[tuple[str, str], datetime]:
+def _first_arrivals(data: DigestInput) -> dict[tuple[str, str], datetime]:
     """When each sender's plan and summary first arrived (a later revision does not reset it)."""
-    counted = frame[frame.status.isin([s.value for s in COUNTED]) & frame.submitter.notna()]
-    counted = counted[counted.doc_kind.isin(["plan", "summary"]) & counted.arrived.notna()]
-    first = counted.groupby(["submitter", "doc_kind"]).arrived.min()
-    return {key: value.to_pydatetime() for key, value in first.items()}
+    return {
+        (sub.sender, kind): arrived.when
+        for sub in submissions(data.effective, data.campaign)
+        for kind in KINDS
+        if (arrived := sub.of(kind))
+    }
 
 
 def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     c = data.campaign
-    first = _first_arrivals(frame)
-    voluntary = sorted({s for (s, _) in first} - {r.name for r in c.roster})
-    kinds = frame.dropna(subset=["submitter"]).groupby("submitter").kind.first().to_dict()
     columns = [
         Column("报送单位", width=24),
         Column("单位类别"),
@@ -139,25 +129,27 @@ def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
         Column("总结按时"),
         Column("总结逾期天数", "int"),
     ]
-    rows, owed, marks = [], [], []
-    today = data.run_time.date()
-    for name, required in [(r.name, True) for r in c.roster] + [(v, False) for v in voluntary]:
-        row = [
-            name,
-            KIND_OF_SENDER.get(kinds.get(name, "regulator" if required else "unknown"), ""),
-            "是" if required else "否",
-        ]
-        for kind, label in (("plan", "活动方案"), ("summary", "活动总结")):
-            deadline = c.deadlines.get(kind)
-            when = first.get((name, kind))
-            late = (when.date() - deadline).days if when and deadline and when.date() > deadline else 0
-            row += ["是" if when else "否", when, ("否" if late else "是") if when else "", late or None]
-            if required and not when and deadline:
-                overdue = (today - deadline).days
-                note = f"已逾期{overdue}天" if overdue > 0 else f"截止{deadline.month}月{deadline.day}日"
-                owed.append(f"{name}：{label}（{note}）")
-            marks.append((len(rows), kind, "missing" if required and not when else "late" if late else ""))
+    rows, marks = [], []
+    subs = submissions(data.effective, c)
+    for sub in subs:
+        row = [sub.sender, KIND_OF_SENDER.get(sub.kind, ""), "是" if sub.required else "否"]
+        for kind in KINDS:
+            got = sub.of(kind)
+            late = got.late_days if got else 0
+            row += [
+                "是" if got else "否",
+                got.when if got else None,
+                ("否" if late else "是") if got else "",
+                late or None,
+            ]
+            marks.append((len(rows), kind, "missing" if sub.required and not got else "late" if late else ""))
         rows.append(row)
+    owed_lines = []
+    for o in owed(subs, c, data.run_time.date()):
+        note = f"已逾期{o.overdue_days}天" if o.overdue_days else f"截止{o.deadline.month}月{o.deadline.day}日"
+        owed_lines.append((o.sender, f"{o.sender}：{KIND_NAMES[o.kind]}（{note}）"))
+    order = {s.sender: n for n, s in enumerate(subs)}
+    owing = [line for _, line in sorted(owed_lines, key=lambda x: order[x[0]])]  # a sender's plan, then its summary
     ref = write_table(ws, columns, rows)
     for r, kind, mark in marks:
         if mark:
@@ -167,7 +159,7 @@ def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     finish(ws, ref)
     start = len(rows) + 3
     ws.cell(row=start, column=1, value="催报名单（可直接复制到催报通知）").font = Font(bold=True)
-    for i, line in enumerate(owed or ["暂无需要催报的单位"], start=start + 1):
+    for i, line in enumerate(owing or ["暂无需要催报的单位"], start=start + 1):
         ws.cell(row=i, column=1, value=line)
 
 
@@ -249,7 +241,7 @@ def _files(ws, data: DigestInput, tz: ZoneInfo, out_dir: Path) -> None:
                 *_sender_basis(rec, eff),
                 KIND_LABELS.get(eff.doc_kind or "", ""),
                 date.fromisoformat(eff.doc_date) if eff.doc_date else None,
-                arrival(rec, tz),
+                arrival_time(rec, tz),
                 (rec.mail or {}).get("from"),
                 (rec.mail or {}).get("subject"),
                 "、".join(eff.activity_types),
@@ -444,7 +436,7 @@ def _problems(ws, data: DigestInput) -> None:
 def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
     c = data.campaign
     counted = frame[frame.status.isin([s.value for s in COUNTED])]
-    first = _first_arrivals(frame)
+    first = _first_arrivals(data)
     roster = {r.name for r in c.roster}
     problems = frame.status.isin(["failed", "needs_ocr", "unsupported"]).sum()
     facts = [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses
@@ -19,11 +20,15 @@ from html.parser import HTMLParser
 
 from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source
 
-# A body shorter than this, once quoted lines and the usual greetings are gone, says nothing
-# of its own ("见附件，请查收"): the mail is only an envelope for its attachments.
-MIN_BODY_CHARS = 60
+# A body with less than this left once the quoted lines, the salutation, the signature and the
+# sentences handing over the attachments are gone says nothing of its own: one sentence of
+# activity (about 50 characters) is a report, "您好！现将《…》报上，请审阅。" is an envelope.
+MIN_BODY_CHARS = 30
 LOGO_BYTES = 64 * 1024
 _AUTO_SUBJECT = re.compile(r"^(?:自动回复|自动答复|Auto(?:matic)?[ -]?Reply|Out of Office|外出)", re.I)
+_HANDING_OVER = re.compile(
+    r"现将|附件|请查收|请审阅|请审核|请收阅|请查阅|报上|呈上|烦请|谢谢|为准|已上传|见附|收到|您好"
+)
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote"}
 
 
@@ -63,7 +68,7 @@ def parse_mail(data: bytes, max_parts: int = 1000) -> Mail:
             raise ValueError("too many parts")
         if part.is_multipart() or part.get_content_type() == "message/rfc822":
             continue
-        name = part.get_filename()
+        name = _windows_path_name(part) or part.get_filename()
         disposition = part.get_content_disposition()
         if name or disposition == "attachment" or part.get_content_maintype() != "text":
             payload = part.get_payload(decode=True) or b""
@@ -110,13 +115,30 @@ def _as_clients_meant(data: bytes) -> bytes:
 
 
 def own_lines(mail: Mail) -> list[str]:
-    """The body's own lines, or none when it says nothing itself (an auto-reply, "见附件"):
-    then the mail is only an envelope for its attachments."""
-    lines = [ln.strip() for ln in mail.body.splitlines()]
-    lines = [ln for ln in lines if ln and not ln.startswith(">")]  # quoted replies are another's text
-    if mail.automatic or sum(len(ln) for ln in lines) < MIN_BODY_CHARS:
+    """The body's own lines, or none when it says nothing itself: an auto-reply, or a cover
+    note ("您好！现将《…方案》报上，请审阅。" between a salutation and a signature) that only
+    sends its attachments."""
+    lines = []
+    for ln in mail.body.splitlines():
+        if ln.rstrip() == "--":
+            break  # the signature delimiter "-- "
+        ln = ln.strip()
+        if ln and not ln.startswith(">"):  # quoted replies are another's text
+            lines.append(ln)
+    if mail.automatic:
         return []
-    return lines
+    said = [ln for n, ln in enumerate(lines) if not _cover_line(ln, first=n == 0)]
+    return lines if sum(len(ln) for ln in said) >= MIN_BODY_CHARS else []
+
+
+def _cover_line(line: str, first: bool) -> bool:
+    """A line of a cover note: the salutation, a signature line (a unit, a name, a telephone
+    number, 发自我的iPhone), or a sentence that hands over the attachments."""
+    if first and line.endswith(("：", ":")) and len(line) <= 40:
+        return True
+    if len(line) <= 30 and not re.search(r"[。！？；]", line[:-1]):
+        return True
+    return len(line) <= 120 and bool(_HANDING_OVER.search(line))
 
 
 def mail_document(mail: Mail, source: Source) -> Document | None:
@@ -141,6 +163,31 @@ def safe_name(name: str | None, n: int, part: EmailMessage) -> str:
         ext = {"jpeg": "jpg", "plain": "txt", "octet-stream": "bin"}.get(subtype, subtype)
         name = f"附件{n}.{ext}"
     return name
+
+
+def _windows_path_name(part: EmailMessage) -> str | None:
+    """A name sent as a Windows path (an old webmail uploading C:\\Users\\…\\方案.doc, its
+    backslashes unescaped): its last part, taken from the raw header before the quoting rules
+    would drop the backslashes and run the folders into the name."""
+    for header, key in (("content-disposition", "filename"), ("content-type", "name")):
+        for name, value in part.raw_items():
+            if name.lower() != header:
+                continue
+            m = re.search(rf'\b{key}\s*=\s*"([^"]*\\[^"]*)"', str(value), re.I)
+            if m:
+                return _header_text(m.group(1).rsplit("\\", 1)[-1]).strip() or None
+    return None
+
+
+def _header_text(raw: str) -> str:
+    """Raw header text as read: encoded words decoded, 8-bit UTF-8 bytes (kept by the parser
+    as surrogates) made characters."""
+    if "=?" in raw:
+        try:
+            return str(make_header(decode_header(raw)))
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def html_to_text(html: str) -> str:
