@@ -60,6 +60,34 @@ class MetricRule:
     exclude: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Contact:
+    unit: str
+    people: str
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Documents:
+    """The office's own drafts: their titles, headings, the counting rule's wording, contacts."""
+
+    notice: str
+    office: str
+    national_summary_title: str
+    reminder_title: str
+    reminder_addressee: str  # "{senders}…：", the senders who owe something put in
+    counting_rule: str  # "{required}" becomes the number of required senders
+    sections: tuple[str, ...]  # the six headings of the national summary, 一、 to 六、
+    next_steps: tuple[str, ...]  # 六、's sub-headings, if the office has chosen them
+    next_steps_placeholder: str
+    contacts: tuple[Contact, ...]
+
+
+SECTIONS = ("一、基本情况", "二、主要做法和特点", "三、取得的成效", "四、典型事例", "五、存在的问题", "六、下一步工作")
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity: one loaded file, one object
 class Campaign:
     id: str
@@ -94,6 +122,7 @@ class Campaign:
     metrics: tuple[MetricRule, ...]
     jieba_words: tuple[str, ...]
     scoring: dict[str, float]
+    documents: Documents | None = None
     source: str = ""
     digest: str = field(default="", compare=False)  # sha256 of the file: re-extract when it changes
 
@@ -140,6 +169,32 @@ def load_campaign(path: Path | str | None = None) -> Campaign:
         raise CampaignError(f"活动配置文件 {path} 缺少字段 {e.args[0]}") from e
     except (TypeError, ValueError) as e:
         raise CampaignError(f"活动配置文件 {path} 中有错误的值：{e}") from e
+
+
+def _documents(d: dict, c: dict) -> Documents:
+    """The drafts' wording; a campaign file without a [documents] table gets plain defaults."""
+    sections = tuple(d.get("sections", SECTIONS))
+    if len(sections) != len(SECTIONS):
+        raise ValueError(f"documents.sections 应有{len(SECTIONS)}个标题（{'、'.join(SECTIONS)}）")
+    name = c["name"]
+    return Documents(
+        notice=d.get("notice", f"关于组织开展{name}活动的通知"),
+        office=d.get("office", f"{name}活动汇总组"),
+        national_summary_title=d.get("national_summary_title", f"{name}活动情况总结（草稿）"),
+        reminder_title=d.get("reminder_title", f"关于催报{name}活动方案和总结的通知（草稿）"),
+        reminder_addressee=d.get("reminder_addressee", "{senders}："),
+        counting_rule=d.get(
+            "counting_rule",
+            "合计数为{required}家必报单位现行活动总结所报数字之和，自愿报送单位的数字另列，不计入合计。",
+        ),
+        sections=sections,
+        next_steps=tuple(d.get("next_steps", ())),
+        next_steps_placeholder=d.get("next_steps_placeholder", "（此部分由办公室撰写。）"),
+        contacts=tuple(
+            Contact(x["unit"], x.get("people", ""), x.get("phone", ""), x.get("fax", ""), x.get("email", ""))
+            for x in d.get("contacts", ())
+        ),
+    )
 
 
 def _timezone(name: str) -> str:
@@ -222,6 +277,7 @@ def _build(d: dict, source: str, digest: str) -> Campaign:
         metrics=metrics,
         jieba_words=tuple(d.get("jieba", {}).get("words", ())),
         scoring={k: float(v) for k, v in d.get("scoring", {}).items()},
+        documents=_documents(d.get("documents", {}), c),
         source=source,
         digest=digest,
     )

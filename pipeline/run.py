@@ -22,8 +22,10 @@ from pipeline.extract import Extractor
 from pipeline.inbox import FileReader, InboxFile, Limits, discover
 from pipeline.model import Record, Status
 from pipeline.outputs.digest import DIGEST_FILE, DigestInput
+from pipeline.outputs.national_summary import write_national_summary
 from pipeline.outputs.publish import sha256_of, write_digest_safely
 from pipeline.outputs.records import write_records
+from pipeline.outputs.reminder import write_reminder
 from pipeline.outputs.report import write_run_report
 from pipeline.outputs.shortlist import write_shortlist
 from pipeline.records.ledger import LEDGER_FILE, Ledger, record_from_dict
@@ -217,6 +219,8 @@ def write_outputs(
             ledger.output_written(DIGEST_FILE, digest_sha)
     summaries = sum(1 for r in effective if r.status == Status.OK and r.doc_kind == "summary")
     write_shortlist(shortlist(cases, campaign.shortlist_size), len(cases), summaries, campaign, out_dir, now.date())
+    write_national_summary(effective, cases, campaign, out_dir, now.date())
+    write_reminder(effective, campaign, out_dir, now.date())
     report = run_report(records, started, inbox, activity or {})
     report["digest"] = digest_path.name
     if digest_note:

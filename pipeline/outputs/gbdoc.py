@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from docx import Document
@@ -58,6 +59,12 @@ class Para:
     text: str = ""
     rows: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
     image: bytes | None = field(default=None, compare=False, repr=False)
+    md_text: str | None = None  # the Markdown's own wording, when it says more (a quote's source)
+
+
+def cn_date(day: date) -> str:
+    """成文日期 in GB/T 9704-2012's Arabic form: 2018年7月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def write_document(paras: list[Para], docx_path: Path, md_path: Path | None, fallback: bool = False) -> None:
@@ -82,7 +89,8 @@ def render_markdown(paras: list[Para]) -> str:
         elif p.role == "picture":
             lines.append(f"（图：{p.text}）")
         else:
-            text = _md_escape(p.text) if p.role in ("body", "source", "plain") else p.text
+            text = p.text if p.md_text is None else p.md_text
+            text = _md_escape(text) if p.role in ("body", "source", "plain") else text
             lines.append(prefix.get(p.role, "") + text)
     return "\n\n".join(lines) + "\n"
 

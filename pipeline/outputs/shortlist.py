@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline.campaign import Campaign
 from pipeline.model import Record
-from pipeline.outputs.gbdoc import Para, write_document
+from pipeline.outputs.gbdoc import Para, cn_date, write_document
 from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case, metric_phrase
 from pipeline.text import HEADING, chinese_number
 
@@ -72,11 +72,6 @@ def shortlist_paragraphs(
     paras.append(Para("signature", f"{campaign.name}活动汇总组"))
     paras.append(Para("date", cn_date(run_date)))
     return paras
-
-
-def cn_date(day: date) -> str:
-    """成文日期 in GB/T 9704-2012's Arabic form: 2018年7月20日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _introduction(picked: list[Case], ranked_count: int, summaries: int, run_date: date) -> str:
