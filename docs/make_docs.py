@@ -1,12 +1,13 @@
-"""Regenerate the README's pictures (docs/digest.png, docs/digest-submissions.png, docs/shortlist.png).
+"""Regenerate the README's pictures (docs/digest.png, docs/digest-submissions.png, docs/shortlist.png,
+docs/national-summary.png, docs/reminder.png).
 
 Why: the pictures were once made by hand from an older sample corpus and no longer matched what a
 run gives. This script makes them from the current samples in one go (`make docs`): it copies
 samples/inbox into a temporary folder with the sample arrival times (git keeps no file times; the
 repository is never written to except docs/*.png), runs the pipeline without Prefect, prints
 digest.xlsx and shortlist.docx to PDF with LibreOffice headless (private profile, time limit) and
-renders the first page of the 总览 and 报送情况 sheets and the first two shortlist pages with
-pypdfium2. A sheet's pages are found by its header row at the top of the page, so the order of the
+renders the first page of the 总览 and 报送情况 sheets, the first two shortlist pages, the first
+two pages of the national summary and the 催报 notice's first page with pypdfium2. A sheet's pages are found by its header row at the top of the page, so the order of the
 sheets and hidden sheets (never printed by LibreOffice) do not matter.
 """
 
@@ -130,8 +131,9 @@ def main() -> None:
         out = work / "out"
         report = run(sample_inbox(work), out, workers=2)
         print(f"已读取 {report['files']} 个文件")
-        digest_pdf, shortlist_pdf = to_pdf(
-            soffice, [out / "digest.xlsx", out / "shortlist.docx"], work / "pdf", work / "lo-profile"
+        files = ["digest.xlsx", "shortlist.docx", "national_summary.docx", "reminder.docx"]
+        digest_pdf, shortlist_pdf, national_pdf, reminder_pdf = to_pdf(
+            soffice, [out / f for f in files], work / "pdf", work / "lo-profile"
         )
         digest = pdfium.PdfDocument(digest_pdf)
         for sheet, index in sheet_pages(out / "digest.xlsx", digest, SHEET_PICTURES).items():
@@ -143,6 +145,10 @@ def main() -> None:
         )
         digest.close()
         shortlist.close()
+        for pdf_path, name, pages in ((national_pdf, "national-summary.png", 2), (reminder_pdf, "reminder.png", 1)):
+            pdf = pdfium.PdfDocument(pdf_path)
+            save(side_by_side([render(pdf, i, PAGE_SCALE, trim=False) for i in range(min(pages, len(pdf)))]), name)
+            pdf.close()
 
 
 if __name__ == "__main__":
