@@ -38,6 +38,7 @@ ZIP_BOMB = "压缩包解压后过大（{size}），疑似异常压缩包，未�
 ZIP_ENCRYPTED = "压缩包内文件设置了密码，无法解压；请联系报送单位发送未加密的压缩包"
 MAIL_TOO_LARGE = "邮件附件合计过大（{size}），未读取附件；请报送单位分开发送或压缩后发送"
 MAIL_TOO_DEEP = "邮件内转发嵌套层数过多，未继续读取；请报送单位直接发送文件"
+SHEET_TOO_LARGE = "表格过大（超过{cells}个有内容的单元格），未读取；请人工查看，或请报送单位只发送统计表本身"
 ZIP_TOO_DEEP = "压缩包嵌套层数过多，未继续解压；请报送单位直接发送文件"
 EMPTY_PDF = f"PDF没有任何文字或图片内容；{ASK_RESEND}"
 IMAGE_AS_DOCUMENT = (

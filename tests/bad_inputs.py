@@ -80,7 +80,32 @@ def cases() -> list[tuple[str, bytes, str, str]]:
         ("No Chinese.docx", _docx(["Annual report", "We held an open day on 9 June 2018."]), "ok", ""),
         ("带 空格 和（全角括号）的文件名【终稿】.docx", plain, "ok", ""),
         ("L" * 200 + ".docx", plain, "ok", ""),
+        ("截断.xlsx", _xlsx()[:1500], "failed", "已损坏"),
+        ("实体炸弹.xlsx", _replace_member(_xlsx(), "xl/worksheets/sheet1.xml", LAUGHS), "*", ""),
+        ("公式开头.xlsx", _xlsx([['=HYPERLINK("http://x")', "=1+2"], ["@SUM(A1)", "-3"]]), "ok", ""),
+        ("空表.xlsx", _xlsx([]), "ok", ""),
+        ("乱码.csv", bytes(range(256)) * 4, "*", ""),
+        ("其实是docx.xlsx", plain, "ok", ""),
     ]
+
+
+def _xlsx(rows: list[list] | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in [["2018年世界认可日活动统计表"], ["参与人次", "发放资料（份）"], [1200, 3000]] if rows is None else rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, content if info.filename == member else src.read(info))
+    return out.getvalue()
 
 
 def _without(data: bytes, member: str) -> bytes:

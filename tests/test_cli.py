@@ -100,7 +100,15 @@ def test_run_then_status(env, small_inbox, tmp_path, prefect_harness):
     done = digest(env, "run", "--inbox", str(inbox), "--out", str(out), "--workers", "1")
     assert done.returncode == 0, done.stderr
     assert "结果已写入" in done.stdout
-    for name in ("records.jsonl", "digest.xlsx", "shortlist.docx", "ledger.sqlite", "run_report.json"):
+    for name in (
+        "records.jsonl",
+        "digest.xlsx",
+        "shortlist.docx",
+        "ledger.sqlite",
+        "run_report.json",
+        "national_summary.docx",
+        "reminder.docx",
+    ):
         assert (out / name).exists(), name
     status = digest(env, "status", "--out", str(out))
     assert status.returncode == 0 and "收件箱当前文件 2 个" in status.stdout

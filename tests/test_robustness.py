@@ -22,7 +22,17 @@ from pipeline.runtime.runlock import RunLocked, run_lock
 from pipeline.text import chinese_number
 from tests.conftest import ROOT, sample
 
-OUTPUTS = ("records.jsonl", "digest.xlsx", "shortlist.docx", "shortlist.md", "run_report.json")
+OUTPUTS = (
+    "records.jsonl",
+    "digest.xlsx",
+    "shortlist.docx",
+    "shortlist.md",
+    "run_report.json",
+    "national_summary.docx",
+    "national_summary.md",
+    "reminder.docx",
+    "reminder.md",
+)
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def _claim(sentence: str, start: int, end: int, unit: str, campaign: Campaign) -
     for rule in campaign.metrics:
         if unit not in rule.units:
             continue
-        following = sentence[end : end + 8]
+        following = sentence[end : min(end + 8, clause[1])]  # "机构158家，企业415家": 企业 is the next count's
         near = sentence[max(0, start - 12) : min(clause[1], end + 8)]  # what follows: only its own clause
         # "…有限公司等16家检验检测认证机构": the noun after the count says what is counted, so an
         # excluded word before it (公司) is another name in the list, not the thing counted.

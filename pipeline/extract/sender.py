@@ -58,6 +58,7 @@ _LEVELS = ("自治区", "省", "市")  # what a short self-reference opens with,
 _ABBR_PLACE = re.compile(r"(?:在|来|赴|驻)(?P<abbr>[\u4e00-\u9fff])(?=举办|开展|举行|召开|的|，|。|各|企业|机构|市民)")
 _STREET = "路街道巷桥"  # 南京路 is a street, not 南京
 # A lead names rooms and offices as well as organisations: "在玩具检测实验室" is a place.
+_UNIT_HEADS = ("单位名称", "报送单位", "填报单位", "报送单位名称", "机构名称")
 _WEAK_SUFFIXES = ("实验室", "办公室", "中心")
 
 
@@ -157,7 +158,26 @@ class _Finder:
 
     def field_blocks(self) -> list[Block]:
         body = [b for b in self.doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)]
-        return [b for b in body[:15] + body[-10:] if _FIELD.search(b.text)]
+        return [b for b in body[:15] + body[-10:] if _FIELD.search(b.text)] + self.table_fields()
+
+    def table_fields(self) -> list[Block]:
+        """A one-sender form's 单位名称/报送单位 column (a demo zone's one-row 活动情况表): its
+        value, when every row gives the same one. A column of cities is not a sender."""
+        out = []
+        for table in self.doc.tables:
+            if len(table.rows) < 2:
+                continue
+            header = [h.strip() for h in table.rows[0]]
+            for c, head in enumerate(header):
+                if head not in _UNIT_HEADS:
+                    continue
+                values = {
+                    row[c].strip() for row in table.rows[1:] if c < len(row) and row[c].strip() and row[c] != head
+                }
+                if len(values) == 1:
+                    loc = Location(page=table.page, table=table.index, row=2, column=c + 1)
+                    out.append(Block(f"报送单位：{values.pop()}", BlockKind.TABLE_CELL, loc))
+        return out
 
     def match_text(self, text: str, ocr: bool = False, signs: bool = False) -> _Found | None:
         """A roster member named with a bureau suffix, else any organisation's full name."""

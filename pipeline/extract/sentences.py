@@ -11,6 +11,9 @@ from pipeline.text import split_sentences
 _UNIT_IN_HEADER = re.compile(r"^(?P<label>.*?)[（(](?P<unit>[^）)]{1,4})[）)]$")
 _NUMBER_CELL = re.compile(r"^(?:近|约|逾)?\d+(?:\.\d+)?[万千]?(?:余|多)?$")
 # Column headings that end in a count's unit: the unit goes after the number too.
+# A table of items down the side (项目 | 数量 | 单位: "参与人次 | 6045 | 人次"), as a 汇总表 is laid out.
+_ITEM_HEADS = ("项目", "指标", "统计项目", "内容", "类别", "名称")
+_VALUE_HEADS = ("数量", "数值", "数据", "合计", "总数", "总计")
 _HEADER_UNITS = {
     "人次": "人次",
     "人数": "人",
@@ -65,6 +68,9 @@ def body_sentences(doc: Document) -> list[Sentence]:
 
 
 def _row_sentence(header: list[str], row: list[str]) -> str:
+    item = _item_row(header, row)
+    if item:
+        return item
     parts = []
     for c, cell in enumerate(row):
         if not cell:
@@ -80,3 +86,18 @@ def _row_sentence(header: list[str], row: list[str]) -> str:
         else:
             parts.append(cell.replace("\n", "，"))
     return "，".join(parts) + ("。" if parts else "")
+
+
+def _item_row(header: list[str], row: list[str]) -> str:
+    """ "参与人次6045人次。" for a row of an items-down-the-side table, else ""."""
+    heads = [h.strip() for h in header]
+    item = next((c for c, h in enumerate(heads) if h in _ITEM_HEADS), None)
+    value = next((c for c, h in enumerate(heads) if h in _VALUE_HEADS), None)
+    if item is None or value is None or max(item, value) >= len(row) or not _NUMBER_CELL.match(row[value]):
+        return ""
+    unit_col = next((c for c, h in enumerate(heads) if h in ("单位", "计量单位")), None)
+    unit = row[unit_col] if unit_col is not None and unit_col < len(row) else ""
+    label = row[item]
+    if unit and label.endswith(unit):  # "参与人次" + "人次": the unit once
+        unit = ""
+    return f"{label}{row[value]}{unit}。"

@@ -157,5 +157,5 @@ def _width(font: ImageFont.FreeTypeFont, text: str) -> int:
 
 def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()

@@ -20,6 +20,7 @@ nothing falls back to a Latin theme font.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass, field
@@ -282,7 +283,11 @@ def _add_page_field(p, font: str, size: int) -> None:
 
 
 def _add_table(doc, para: Para, font: str) -> None:
-    """A table with single lines, its header row repeated on every page, in 小四 仿宋."""
+    """A table with single lines, its header row repeated on every page, in 小四 仿宋.
+
+    One header cell and one body cell are formatted through python-docx; the others are
+    copies of their paragraph XML with the text changed (a 47-row 附件 would take a second
+    cell by cell, on every night's run)."""
     if not para.rows:
         return
     width = max(len(r) for r in para.rows)
@@ -290,15 +295,25 @@ def _add_table(doc, para: Para, font: str) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     size = SIZES["table"]
-    for r, row in enumerate(para.rows):
-        cells = table.rows[r].cells
-        for c in range(width):
-            p = cells[c].paragraphs[0]
-            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
-            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 else WD_ALIGN_PARAGRAPH.LEFT
-            run = _add_run(p, str(row[c]) if c < len(row) else "", font, size)
-            run.font.bold = r == 0
+    templates = {}
+    for r, tr in enumerate(table._tbl.tr_lst):
+        head = r == 0
+        for c, tc in enumerate(tr.tc_lst):
+            text = str(para.rows[r][c]) if c < len(para.rows[r]) else ""
+            p = tc.p_lst[0]
+            if head not in templates:
+                paragraph = table.rows[r].cells[c].paragraphs[0]
+                paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+                paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if head else WD_ALIGN_PARAGRAPH.LEFT
+                _add_run(paragraph, "\u200b", font, size).font.bold = head
+                templates[head] = copy.deepcopy(paragraph._p)
+            new = copy.deepcopy(templates[head])
+            t = new.find(f"{qn('w:r')}/{qn('w:t')}")
+            t.text = text
+            if text != text.strip():
+                t.set(qn("xml:space"), "preserve")
+            tc.replace(p, new)
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")

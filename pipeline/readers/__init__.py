@@ -12,6 +12,7 @@ from pipeline.readers.docx import read_docx
 from pipeline.readers.legacy import read_legacy
 from pipeline.readers.ocr import OcrOptions
 from pipeline.readers.pdf import read_pdf
+from pipeline.readers.sheet import read_csv, read_xls, read_xlsx
 
 Reader = Callable[[bytes, Source], Document]
 
@@ -20,13 +21,15 @@ READERS: dict[str, Reader] = {
     "doc": read_legacy,
     "wps": read_legacy,
     "rtf": read_legacy,
+    "xlsx": read_xlsx,
+    "xls": read_xls,
+    "et": read_xls,
+    "csv": read_csv,
 }
 
 ATTACHMENT_FORMATS = {"image", "video"}
 
 _OTHER_KINDS = {
-    "xlsx": "Excel表格",
-    "xls": "Excel表格",
     "pptx": "PowerPoint演示文稿",
     "ppt": "PowerPoint演示文稿",
     "odt": "OpenDocument文档",

@@ -33,7 +33,7 @@ def _ole_kind(data: bytes, ext: str) -> str:
     if "WordDocument".encode("utf-16-le") in head:
         return "wps" if ext == ".wps" else "doc"
     if "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head:
-        return "xls"
+        return "et" if ext == ".et" else "xls"
     if "PowerPoint Document".encode("utf-16-le") in head:
         return "ppt"
     return "wps" if ext == ".wps" else "ole"
@@ -136,5 +136,5 @@ def detect_format(data: bytes, name: str) -> str:
     if ext in _IMAGE_EXT:
         return "image"
     if _looks_like_text(data):
-        return "text"
+        return "csv" if ext == ".csv" else "text"
     return "unknown"

@@ -18,7 +18,7 @@ from pipeline.model import Document, Source, Status
 from pipeline.readers.docx import read_docx
 
 CONVERT_TIMEOUT_S = 120
-_LABEL = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf"}
+_LABEL = {"doc": ".doc", "wps": ".wps", "rtf": ".rtf", "xls": ".xls", "et": ".et"}
 
 
 def soffice_path() -> str | None:
@@ -26,13 +26,18 @@ def soffice_path() -> str | None:
 
 
 def read_legacy(data: bytes, source: Source) -> Document:
-    label = _LABEL.get(source.format, source.format)
+    return read_docx(convert(data, source.format, "docx:MS Word 2007 XML", "docx"), source)
+
+
+def convert(data: bytes, fmt: str, target_filter: str, target_ext: str) -> bytes:
+    """The file converted by LibreOffice (.doc/.wps/.rtf to .docx, .xls/.et to .xlsx)."""
+    label = _LABEL.get(fmt, f".{fmt}")
     soffice = soffice_path()
     if soffice is None:
         raise UnreadableFile(errors.NO_LIBREOFFICE.format(fmt=label), Status.UNSUPPORTED)
     with tempfile.TemporaryDirectory(prefix="digest-lo-") as tmp:
         work = Path(tmp)
-        src = work / f"input.{source.format}"
+        src = work / f"input.{fmt}"
         src.write_bytes(data)
         # A private profile per conversion: parallel workers would otherwise fight over
         # the user's LibreOffice profile lock and hang.
@@ -43,7 +48,7 @@ def read_legacy(data: bytes, source: Source) -> Document:
             "--headless",
             "--norestore",
             "--convert-to",
-            "docx:MS Word 2007 XML",
+            target_filter,
             "--outdir",
             str(work / "out"),
             str(src),
@@ -54,8 +59,7 @@ def read_legacy(data: bytes, source: Source) -> Document:
             )
         except subprocess.TimeoutExpired as e:
             raise UnreadableFile(errors.CONVERT_TIMEOUT.format(fmt=label, seconds=CONVERT_TIMEOUT_S)) from e
-        out = work / "out" / "input.docx"
+        out = work / "out" / f"input.{target_ext}"
         if not out.exists() or out.stat().st_size == 0:
             raise UnreadableFile(errors.CONVERT_FAILED.format(fmt=label))
-        doc = read_docx(out.read_bytes(), source)
-    return doc
+        return out.read_bytes()
