@@ -108,6 +108,7 @@ class Document:
     images: int = 0
     ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR
     ocr_confidence: float | None = None  # mean recognition confidence, 0–1
+    sealed: bool = False  # an electronic seal (an OFD's Signs/): the document is signed
 
     @property
     def chars(self) -> int:
@@ -137,6 +138,7 @@ class Record:
     members: list[str] | None = None  # for archives and mails: the member files, as records name them
     mail: dict | None = None  # a file that came by mail: {"from", "subject", "date", "message_id"}
     ocr: bool = False  # some page's text came from OCR: check numbers against the picture
+    sealed: bool = False  # the file carries an electronic seal (OFD Signs/)
     ocr_confidence: float | None = None
     # Pages of a scan or photo with rows of numbers that were not read as a table (a photographed
     # statistics table the layout could not rule): its figures are to be checked on the picture.
@@ -189,6 +191,7 @@ def record_from_document(doc: Document) -> Record:
         title=doc.metadata.title,
         ocr=bool(doc.ocr_pages),
         ocr_confidence=doc.ocr_confidence,
+        sealed=doc.sealed,
         mail=doc.source.mail,
     )
 

@@ -11,6 +11,7 @@ from pipeline.model import Document, Source, Status
 from pipeline.readers.docx import read_docx
 from pipeline.readers.legacy import read_legacy
 from pipeline.readers.ocr import OcrOptions
+from pipeline.readers.ofd import read_ofd
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.sheet import read_csv, read_xls, read_xlsx
 
@@ -43,8 +44,10 @@ _OTHER_KINDS = {
 def read_document(data: bytes, source: Source, ocr_options: OcrOptions | None = None) -> Document:
     """Read one file whose format is already detected; raise UnreadableFile if it can't be.
     `ocr_options` say how scanned pages are recognised in this process (threads, sharing)."""
-    if source.format == "pdf":  # the one format with scanned pages
+    if source.format == "pdf":  # the formats with scanned pages
         return read_pdf(data, source, ocr_options)
+    if source.format == "ofd":
+        return read_ofd(data, source, ocr_options)
     reader = READERS.get(source.format)
     if reader is not None:
         return reader(data, source)

@@ -47,7 +47,9 @@ def _zip_kind(data: bytes, ext: str) -> str:
     except (zipfile.BadZipFile, OSError, ValueError):
         # A truncated Office file still starts with PK: keep the Office format so the
         # reader reports it as damaged rather than as an odd archive.
-        return {".docx": "docx", ".xlsx": "xlsx", ".pptx": "pptx"}.get(ext, "zip")
+        return {".docx": "docx", ".xlsx": "xlsx", ".pptx": "pptx", ".ofd": "ofd"}.get(ext, "zip")
+    if any(n.lower() == "ofd.xml" for n in names):
+        return "ofd"
     if "word/document.xml" in names or any(n.startswith("word/") for n in names):
         return "docx"
     if any(n.startswith("xl/") for n in names):

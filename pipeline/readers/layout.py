@@ -32,6 +32,7 @@ def continues_paragraph(blocks: list[Block], block: Block) -> bool:
         or block.align
         or last.text[-1] in SENTENCE_END + "：:"
         or looks_like_heading(block.text)
+        or looks_like_heading(last.text)  # "三、组织培训宣贯" ends a page: its text starts the next
     ):
         return False
     last.text = join_lines([last.text, block.text])

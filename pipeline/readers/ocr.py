@@ -119,10 +119,16 @@ def ocr_page(pdf: pdfium.PdfDocument, index: int, threads: int = -1) -> Recognis
     width, height = page.get_size()
     image = page.render(scale=DPI / 72).to_numpy()
     page.close()
+    return ocr_image(image, width, height, threads)
+
+
+def ocr_image(image, width: float, height: float, threads: int = -1) -> Recognised:
+    """Recognise a page's picture (a rendered PDF page, an OFD page's scan) that stands for a
+    page `width` by `height` points."""
     if image.ndim == 3 and image.shape[2] == 4:
         image = image[..., :3]
     result, _ = _engine(threads)(image)
-    scale = 72 / DPI
+    scale = width / image.shape[1]
     lines, confidences, boxes = [], [], []
     for box, text, confidence in result or []:
         if _is_seal(image, box):

@@ -148,7 +148,7 @@ def test_a_table_cut_by_page_breaks_is_one_table(tmp_path):
 
 
 def test_a_row_under_a_merged_first_cell_is_not_joined_to_the_row_above():
-    from pipeline.readers.pdf import _rest_of_row
+    from pipeline.readers.fixed import _rest_of_row
 
     above = ["6月9日", "南京", "宣传咨询活动", "省局"]
     assert _rest_of_row(above, ["", "", "（续）设展板、发资料", ""])
