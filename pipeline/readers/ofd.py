@@ -349,4 +349,3 @@ def _pixels(picture: bytes):
 
     with Image.open(io.BytesIO(picture)) as image:
         return np.asarray(image.convert("RGB"))
-
