@@ -41,6 +41,7 @@ MAIL_TOO_DEEP = "邮件内转发嵌套层数过多，未继续读取；请报送
 SHEET_TOO_LARGE = "表格过大（超过{cells}个有内容的单元格），未读取；请人工查看，或请报送单位只发送统计表本身"
 OFD_TOO_LARGE = "OFD文件内部文件过多或解压后过大，疑似异常文件，未读取；请联系报送单位重新导出或改发PDF版本"
 EMPTY_OFD = f"OFD文件没有任何文字或图片内容；{ASK_RESEND}"
+PHOTO_PAGE = "这是“{first}”所示文件的第{page}页照片，已与其合并读取（见该文件的记录）"
 ZIP_TOO_DEEP = "压缩包嵌套层数过多，未继续解压；请报送单位直接发送文件"
 EMPTY_PDF = f"PDF没有任何文字或图片内容；{ASK_RESEND}"
 IMAGE_AS_DOCUMENT = (

@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
 from pipeline.readers.eml import mail_document, parse_mail
 from pipeline.readers.ocr import OcrOptions
+from pipeline.readers.photo import read_photo, read_photos
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +143,15 @@ class FileReader:
             ext = PurePosixPath(rel).suffix.lower()
             if source.format == "image" and ext in _DOCUMENT_EXTENSIONS:  # a photo of the document, renamed
                 return [unread_record(source, Status.NEEDS_OCR, errors.IMAGE_AS_DOCUMENT.format(ext=ext))]
-            return [unread_record(source, Status.ATTACHMENT)]
+            if source.format != "image":
+                return [unread_record(source, Status.ATTACHMENT)]
         try:
-            doc = read_document(data, source, self.ocr)
+            if source.format == "image":  # a photographed page is a document; an activity photo is not
+                doc = read_photo(data, source, self.ocr)
+                if doc is None:
+                    return [unread_record(source, Status.ATTACHMENT)]
+            else:
+                doc = read_document(data, source, self.ocr)
         except UnreadableFile as e:
             return [unread_record(source, e.status, e.message)]
         except MemoryError:  # the worker's hard memory limit (pipeline.runtime.workers) or the machine's
@@ -177,13 +185,22 @@ class FileReader:
         records: list[Record] = []
         members: list[str] = []
         with zf:
-            for info in infos:
-                name = member_name(info)
-                if _skipped_member(name):
-                    continue
+            named = [(member_name(info), info) for info in infos]
+            named = [(name, info) for name, info in named if not _skipped_member(name)]
+            by_name = dict(named)
+            groups = {}  # 统计表1.jpg, 统计表2.jpg: the pages of one document
+            for head, names in photo_groups([name for name, _ in named]).items():
+                pages = [(f"{source.path}/{n}", _member_bytes(zf, by_name[n], self.limits)) for n in names]
+                if all(data is not None for _, data in pages):  # else each alone, saying what is wrong
+                    groups[head] = pages
+            grouped = {PurePosixPath(rel).relative_to(source.path).as_posix() for p in groups.values() for rel, _ in p}
+            for name, info in named:
                 rel = _unique(f"{source.path}/{name}", members)
                 members.append(rel)
-                records.extend(self._member(zf, info, name, rel, source, depth))
+                if name in groups:
+                    records.extend(self._photo_pages(groups[name], source, depth))
+                elif name not in grouped:
+                    records.extend(self._member(zf, info, name, rel, source, depth))
         archive = unread_record(source, Status.OK)
         archive.members = members
         return [archive, *records]
@@ -214,12 +231,53 @@ class FileReader:
                 container.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件"
         members: list[str] = []
         records: list[Record] = []
+        groups = photo_groups([a.name for a in mail.attachments])
+        grouped = {n for names in groups.values() for n in names}
+        by_name = {a.name: a.data for a in mail.attachments}
         for attachment in mail.attachments:
             rel = _unique(f"{source.path}/{attachment.name}", members)
             members.append(rel)
-            records.extend(self.read_bytes(attachment.data, rel, source.arrived, depth + 1, meta))
+            if attachment.name in groups:
+                pages = [(f"{source.path}/{n}", by_name[n]) for n in groups[attachment.name]]
+                records.extend(self._photo_pages(pages, source, depth))
+            elif attachment.name not in grouped:
+                records.extend(self.read_bytes(attachment.data, rel, source.arrived, depth + 1, meta))
         container.members = members
         return [container, *records]
+
+    def _photo_pages(self, pages: list[tuple[str, bytes]], container: Source, depth: int) -> list[Record]:
+        """Photos of one document's pages sent together: one document, on the first photo's
+        record; the others are listed as its pages. Photos that are not pages are read alone."""
+        arrived, mail = container.arrived, container.mail
+        (first, data), rest = pages[0], pages[1:]
+        source = Source(first, hashlib.sha256(data).hexdigest(), len(data), detect_format(data, first), arrived, mail)
+        try:
+            doc = read_photos([d for _, d in pages], source, self.ocr)
+        except UnreadableFile as e:
+            doc, failed = None, unread_record(source, e.status, e.message)
+        else:
+            failed = None
+        if doc is None and failed is None:
+            return [r for rel, d in pages for r in self.read_bytes(d, rel, arrived, depth + 1, mail)]
+        head = failed or self._extracted(doc)
+        others = [
+            unread_record(
+                Source(rel, hashlib.sha256(d).hexdigest(), len(d), detect_format(d, rel), arrived, mail),
+                Status.ATTACHMENT,
+                errors.PHOTO_PAGE.format(first=PurePosixPath(first).name, page=k),
+            )
+            for k, (rel, d) in enumerate(rest, start=2)
+        ]
+        return [head, *others]
+
+    def _extracted(self, doc: Document) -> Record:
+        record = record_from_document(doc)
+        try:
+            return self.extract(doc, record)
+        except Exception as e:
+            log.exception("unexpected error extracting %s", doc.source.path)
+            record.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件"
+            return record
 
     def _member(
         self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, rel: str, archive: Source, depth: int
@@ -251,6 +309,37 @@ class FileReader:
         message = errors.TOO_LARGE.format(size=_human(size), limit=_human(self.limits.max_file_bytes))
         known = source or Source(rel, "", size, "unknown", arrived)
         return unread_record(Source(rel, known.sha256, size, known.format, arrived, mail), Status.FAILED, message)
+
+
+_PAGE_PHOTO = re.compile(r"^(?P<stem>.*?)[\s_\-－—（(第]*(?P<n>\d{1,2})[)）页]?\.(?:jpe?g|png)$", re.I)
+
+
+def photo_groups(names: list[str]) -> dict[str, list[str]]:
+    """Pictures named as pages of one document (统计表1.jpg, 统计表2.jpg; 总结(1).png…), two or
+    more with one stem: {the first page's name: the names in page order}."""
+    stems: dict[str, list[tuple[int, str]]] = {}
+    for name in names:
+        m = _PAGE_PHOTO.match(PurePosixPath(name).name)
+        if m:
+            stems.setdefault(str(PurePosixPath(name).parent / m.group("stem")), []).append((int(m.group("n")), name))
+    out = {}
+    for pages in stems.values():
+        if len(pages) >= 2:
+            ordered = [name for _, name in sorted(pages)]
+            out[ordered[0]] = ordered
+    return out
+
+
+def _member_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes | None:
+    """A member's bytes, or None when it is over the limits (read alone, it says why)."""
+    if info.flag_bits & 0x1 or info.file_size > limits.max_file_bytes:
+        return None
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(limits.max_file_bytes + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    return data if len(data) <= limits.max_file_bytes else None
 
 
 def _unique(rel: str, taken: list[str]) -> str:

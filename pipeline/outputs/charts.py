@@ -85,6 +85,11 @@ def bar_chart(title: str, labels: list[str], values: list[int], unit: str) -> by
     """Horizontal bars, largest first as given, each labelled with its value: a PNG."""
     if cjk_font() is None or not labels:
         return None
+    return _bars(title, tuple(labels), tuple(values), unit, cjk_font())
+
+
+@lru_cache(maxsize=8)  # a night with nothing new draws the same chart again
+def _bars(title: str, labels: tuple, values: tuple, unit: str, font: tuple) -> bytes:
     scale = 2
     label_font, small, big = _font(15 * scale), _font(13 * scale), _font(18 * scale)
     row = 30 * scale
@@ -109,6 +114,12 @@ def arrivals_chart(title: str, per_day: dict[date, int], deadlines: dict[str, da
     """Files received per day as columns, each deadline a red line with its name: a PNG."""
     if cjk_font() is None or not per_day:
         return None
+    return _columns(title, tuple(per_day.items()), tuple(deadlines.items()), cjk_font())
+
+
+@lru_cache(maxsize=8)
+def _columns(title: str, days: tuple, marks: tuple, font: tuple) -> bytes:
+    per_day, deadlines = dict(days), dict(marks)
     scale = 2
     small, big = _font(12 * scale), _font(18 * scale)
     first = min([*per_day, *deadlines.values()])

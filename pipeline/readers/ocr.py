@@ -53,6 +53,11 @@ def _engine(threads: int = -1):
     return RapidOCR()
 
 
+def detector(threads: int = -1):
+    """The text detector alone (boxes, seconds) = detector(image): cheap, no recognition."""
+    return _engine(threads).text_det
+
+
 def available(options: OcrOptions | None = None) -> bool:
     try:
         _engine((options or OcrOptions()).threads)
