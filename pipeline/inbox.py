@@ -252,23 +252,28 @@ class FileReader:
         (first, data), rest = pages[0], pages[1:]
         source = Source(first, hashlib.sha256(data).hexdigest(), len(data), detect_format(data, first), arrived, mail)
         try:
-            doc = read_photos([d for _, d in pages], source, self.ocr)
+            doc, used = read_photos([d for _, d in pages], source, self.ocr)
         except UnreadableFile as e:
-            doc, failed = None, unread_record(source, e.status, e.message)
+            doc, used, failed = None, list(range(len(pages))), unread_record(source, e.status, e.message)
         else:
             failed = None
         if doc is None and failed is None:
             return [r for rel, d in pages for r in self.read_bytes(d, rel, arrived, depth + 1, mail)]
-        head = failed or self._extracted(doc)
-        others = [
-            unread_record(
-                Source(rel, hashlib.sha256(d).hexdigest(), len(d), detect_format(d, rel), arrived, mail),
-                Status.ATTACHMENT,
-                errors.PHOTO_PAGE.format(first=PurePosixPath(first).name, page=k),
-            )
-            for k, (rel, d) in enumerate(rest, start=2)
-        ]
-        return [head, *others]
+        out = [failed or self._extracted(doc)]
+        for k, (rel, d) in enumerate(rest, start=1):
+            if k in used:
+                source_k = Source(rel, hashlib.sha256(d).hexdigest(), len(d), detect_format(d, rel), arrived, mail)
+                page = used.index(k) + 1
+                out.append(
+                    unread_record(
+                        source_k,
+                        Status.ATTACHMENT,
+                        errors.PHOTO_PAGE.format(first=PurePosixPath(first).name, page=page),
+                    )
+                )
+            else:  # not a page after all (an activity photo among them): a picture of its own
+                out.extend(self.read_bytes(d, rel, arrived, depth + 1, mail))
+        return out
 
     def _extracted(self, doc: Document) -> Record:
         record = record_from_document(doc)

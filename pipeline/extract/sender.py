@@ -163,6 +163,9 @@ class _Finder:
     def table_fields(self) -> list[Block]:
         """A one-sender form's 单位名称/报送单位 column (a demo zone's one-row 活动情况表): its
         value, when every row gives the same one. A column of cities is not a sender."""
+        prose = sum(len(b.text) for b in self.doc.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING))
+        if prose > 200:  # a report with a table of participants in it: its sender is in its prose
+            return []
         out = []
         for table in self.doc.tables:
             if len(table.rows) < 2:

@@ -28,28 +28,32 @@ last_detect_ms: float | None = None  # for measurements (bench, tests)
 
 def read_photo(data: bytes, source: Source, options: ocr.OcrOptions | None = None) -> Document | None:
     """The page the photo shows, or None when it is not a page of text (or cannot be read)."""
-    return read_photos([data], source, options)
+    return read_photos([data], source, options)[0]
 
 
-def read_photos(photos: list[bytes], source: Source, options: ocr.OcrOptions | None = None) -> Document | None:
-    """Photos of one document's pages (in page order) as one document; None when the first is
-    not a page of text. Later photos that are not pages are left out."""
+def read_photos(
+    photos: list[bytes], source: Source, options: ocr.OcrOptions | None = None
+) -> tuple[Document | None, list[int]]:
+    """Photos of one document's pages (in page order) as one document, and which photos were
+    its pages; (None, []) when the first is not a page of text. Later photos that are not
+    pages are left out (read on their own)."""
     options = options or ocr.OcrOptions()
     if not ocr.available(options):
-        return None
-    pages, recognised = [], {}
+        return None, []
+    pages, recognised, used = [], {}, []
     for n, data in enumerate(photos):
         if not is_page_photo(data, options):
             if n == 0:
-                return None
+                return None, []
             continue
+        used.append(n)
         image = _pixels(data, READ_SIDE, width=round(PAGE_WIDTH_PT / 72 * ocr.DPI))
         height, width = image.shape[:2]
         page = FixedPage(PAGE_WIDTH_PT, PAGE_WIDTH_PT * height / width)
         recognised[len(pages)] = ocr.ocr_image(image, page.width, page.height, options.threads)
         pages.append(page)
-    doc = Document(source=source, metadata=Metadata(), pages=len(pages), images=len(photos))
-    return assemble(doc, pages, recognised, True)
+    doc = Document(source=source, metadata=Metadata(), pages=len(pages), images=len(pages))
+    return assemble(doc, pages, recognised, True), used
 
 
 def is_page_photo(data: bytes, options: ocr.OcrOptions | None = None) -> bool:
