@@ -160,15 +160,7 @@ class FileReader:
             log.exception("unexpected error reading %s", rel)
             message = f"读取时出现意外错误（{type(e).__name__}）；请人工查看此文件，并把它转给技术人员排查"
             return [unread_record(source, Status.FAILED, message)]
-        record = record_from_document(doc)
-        try:
-            return [self.extract(doc, record)]
-        except Exception as e:
-            log.exception("unexpected error extracting %s", rel)
-            record.error = (
-                f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件，并把它转给技术人员排查"
-            )
-            return [record]
+        return [self._extracted(doc)]
 
     def _archive(self, data: bytes, source: Source, depth: int) -> list[Record]:
         if depth >= self.limits.max_archive_depth:
@@ -221,14 +213,7 @@ class FileReader:
         meta = dict(mail.meta)  # its own headers (a forwarded .eml inside keeps its own in turn)
         source = replace(source, mail=meta)
         doc = mail_document(mail, source)
-        container = unread_record(source, Status.OK) if doc is None else None
-        if doc is not None:
-            container = record_from_document(doc)
-            try:
-                container = self.extract(doc, container)
-            except Exception as e:
-                log.exception("unexpected error extracting %s", source.path)
-                container.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件"
+        container = unread_record(source, Status.OK) if doc is None else self._extracted(doc)
         members: list[str] = []
         records: list[Record] = []
         groups = photo_groups([a.name for a in mail.attachments])
@@ -276,12 +261,15 @@ class FileReader:
         return out
 
     def _extracted(self, doc: Document) -> Record:
+        """The document's record with its facts; an extraction that breaks costs only them."""
         record = record_from_document(doc)
         try:
             return self.extract(doc, record)
         except Exception as e:
             log.exception("unexpected error extracting %s", doc.source.path)
-            record.error = f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件"
+            record.error = (
+                f"已读取，但提取信息时出现意外错误（{type(e).__name__}）；请人工核对此文件，并把它转给技术人员排查"
+            )
             return record
 
     def _member(

@@ -31,7 +31,7 @@ from pipeline.records.reviews import (
     VERDICTS,
 )
 from pipeline.records.score import METRIC_LABELS, PART_NAMES, Case
-from pipeline.records.submissions import KIND_NAMES, KINDS, arrival_time, owed, submissions
+from pipeline.records.submissions import KIND_NAMES, KINDS, Submission, arrival_time, owed, submissions
 
 DIGEST_FILE = "digest.xlsx"
 SHEETS = ("总览", "报送情况", "文件清单", "活动明细", "亮点与数据", "典型案例", "问题文件")
@@ -63,13 +63,14 @@ def write_digest(data: DigestInput, target: Path) -> Path:
         wb.create_sheet(name)
     tz = ZoneInfo(data.campaign.timezone)
     frame = _frame(data, tz)
-    _submissions(wb["报送情况"], data, frame)
+    subs = submissions(data.effective, data.campaign)  # 报送情况, read once for the two sheets
+    _submissions(wb["报送情况"], data, subs)
     _files(wb["文件清单"], data, tz, target.parent)
     _activities(wb["活动明细"], data)
     _highlights(wb["亮点与数据"], data)
     _cases(wb["典型案例"], data)
     _problems(wb["问题文件"], data)
-    _overview(wb["总览"], data, frame)
+    _overview(wb["总览"], data, frame, subs)
     _baseline(wb.create_sheet(BASELINE_SHEET), data)
     wb.save(target)
     return target
@@ -104,17 +105,7 @@ def _frame(data: DigestInput, tz: ZoneInfo) -> pd.DataFrame:
     return frame
 
 
-def _first_arrivals(data: DigestInput) -> dict[tuple[str, str], datetime]:
-    """When each sender's plan and summary first arrived (a later revision does not reset it)."""
-    return {
-        (sub.sender, kind): arrived.when
-        for sub in submissions(data.effective, data.campaign)
-        for kind in KINDS
-        if (arrived := sub.of(kind))
-    }
-
-
-def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
+def _submissions(ws, data: DigestInput, subs: list[Submission]) -> None:
     c = data.campaign
     columns = [
         Column("报送单位", width=24),
@@ -130,7 +121,6 @@ def _submissions(ws, data: DigestInput, frame: pd.DataFrame) -> None:
         Column("总结逾期天数", "int"),
     ]
     rows, marks = [], []
-    subs = submissions(data.effective, c)
     for sub in subs:
         row = [sub.sender, KIND_OF_SENDER.get(sub.kind, ""), "是" if sub.required else "否"]
         for kind in KINDS:
@@ -433,10 +423,10 @@ def _problems(ws, data: DigestInput) -> None:
     finish(ws, write_table(ws, columns, rows))
 
 
-def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
+def _overview(ws, data: DigestInput, frame: pd.DataFrame, subs: list[Submission]) -> None:
     c = data.campaign
     counted = frame[frame.status.isin([s.value for s in COUNTED])]
-    first = _first_arrivals(data)
+    required = [x for x in subs if x.required]
     roster = {r.name for r in c.roster}
     problems = frame.status.isin(["failed", "needs_ocr", "unsupported"]).sum()
     facts = [
@@ -448,8 +438,8 @@ def _overview(ws, data: DigestInput, frame: pd.DataFrame) -> None:
         ("活动方案（份，不含被替代版本）", int(((frame.status == "ok") & (frame.doc_kind == "plan")).sum())),
         ("活动总结（份，不含被替代版本）", int(((frame.status == "ok") & (frame.doc_kind == "summary")).sum())),
         ("需要人工处理的文件", int(problems)),
-        (f"必报单位已报方案（共{len(roster)}家）", sum(1 for (s, k) in first if s in roster and k == "plan")),
-        (f"必报单位已报总结（共{len(roster)}家）", sum(1 for (s, k) in first if s in roster and k == "summary")),
+        (f"必报单位已报方案（共{len(roster)}家）", sum(1 for x in required if x.plan)),
+        (f"必报单位已报总结（共{len(roster)}家）", sum(1 for x in required if x.summary)),
     ]
     columns = [Column("项目", width=34), Column("数值", width=40)]
     write_table(ws, columns, [list(f) for f in facts])

@@ -20,6 +20,7 @@ from pipeline.campaign import METRIC_NAMES, Campaign
 from pipeline.model import Record
 from pipeline.outputs.charts import arrivals_chart, bar_chart, cjk_font
 from pipeline.outputs.gbdoc import Para, cn_date, write_document
+from pipeline.outputs.shortlist import FUTURE_RE, trim_sentence
 from pipeline.records.score import METRIC_LABELS, Case, shortlist
 from pipeline.records.submissions import COUNTED, KIND_NAMES, KINDS, Submission, arrival_time, owed, submissions
 from pipeline.records.totals import amount, counted_summaries, national_totals, sender_figures, voluntary_figures
@@ -35,7 +36,6 @@ KIND_OF_SENDER = {"demo_zone": "示范区建设单位", "institution": "从业�
 _NUMBER = re.compile(r"\d")
 _DATE = re.compile(r"\d{1,2}月\d{1,2}日|当天")
 _CAPTION = re.compile(r"^(?:图|照片|附图)\s*\d*\s*[：:]")
-_FUTURE = re.compile(r"^(?:下一步|今后|明年)|将(?:继续|进一步)")
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,10 @@ def national_summary_paragraphs(
     quotes: list[Quote] = []
     s = docs.sections
     paras = [Para("title", docs.national_summary_title)]
-    paras += [Para("heading1", s[0]), *_basics(effective, subs, campaign, run_date, charts)]
+    totals = national_totals(effective, campaign)
+    paras += [Para("heading1", s[0]), *_basics(effective, subs, totals, campaign, run_date, charts)]
     paras += [Para("heading1", s[1]), *_practices(counted, campaign, quotes, charts)]
-    paras += [Para("heading1", s[2]), *_effects(effective, counted, campaign)]
+    paras += [Para("heading1", s[2]), *_effects(totals, counted)]
     paras += [Para("heading1", s[3]), *_cases(cases, campaign)]
     paras += [Para("heading1", s[4]), *_problems(subs, counted, campaign, run_date)]
     paras += [Para("heading1", s[5])]
@@ -83,7 +84,9 @@ def national_summary_paragraphs(
 # -- 一、基本情况 ---------------------------------------------------------------------------
 
 
-def _basics(effective, subs: list[Submission], campaign: Campaign, run_date: date, charts: bool) -> list[Para]:
+def _basics(
+    effective, subs: list[Submission], totals: dict, campaign: Campaign, run_date: date, charts: bool
+) -> list[Para]:
     required = [x for x in subs if x.required]
     parts = []
     for kind in KINDS:
@@ -98,7 +101,6 @@ def _basics(effective, subs: list[Submission], campaign: Campaign, run_date: dat
     if voluntary:
         opening += "另有" + "、".join(f"{kind}{n}家" for kind, n in voluntary.items()) + "自愿报送了材料。"
     paras = [Para("body", f"{campaign.documents.notice}印发后，各地积极组织开展活动。{opening}")]
-    totals = national_totals(effective, campaign)
     stated = [totals[m] for m in METRIC_NAMES if totals[m].parts]
     if stated:
         figures = "，".join(f"{_figure(t.metric, t.value, t.approximate)}（{len(t.parts)}家单位报告）" for t in stated)
@@ -203,21 +205,16 @@ def _sentence(text: str) -> str:
     """A sentence as written, whitespace gone, cut at a clause when long; none for a heading
     or a plan for next year."""
     text = re.sub(r"\s+", "", text or "")
-    if not text or HEADING.match(text) or _FUTURE.search(text) or _CAPTION.match(text):
+    if not text or HEADING.match(text) or FUTURE_RE.search(text) or _CAPTION.match(text):
         return ""
     text = text.replace("“", "‘").replace("”", "’")  # quoted inside the draft's own “…”
-    text = text.rstrip("。；，")
-    if len(text) > QUOTE_LIMIT:
-        cut = max(text.rfind(mark, 0, QUOTE_LIMIT) for mark in "，；：")
-        text = text[:cut] if cut > QUOTE_LIMIT // 2 else text[:QUOTE_LIMIT] + "……"
-    return text
+    return trim_sentence(text.rstrip("。；，"), QUOTE_LIMIT)
 
 
 # -- 三、取得的成效 ---------------------------------------------------------------------------
 
 
-def _effects(effective, counted: dict[str, list[Record]], campaign: Campaign) -> list[Para]:
-    totals = national_totals(effective, campaign)
+def _effects(totals: dict, counted: dict[str, list[Record]]) -> list[Para]:
     paras = []
     reach = [totals[m] for m in ("participants", "materials", "consultations", "institutions") if totals[m].parts]
     if reach:

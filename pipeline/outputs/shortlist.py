@@ -28,7 +28,7 @@ _ACTIVITY_DATE_RE = re.compile(
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _COUNTED_RE = re.compile(r"\d+(?:\.\d+)?\s*[万千百]?[余多]?\s*(?:人次|人|份|篇|条|家|场次|场|件|次|个)")
 # Plans for next year are not what was done; a summary's closing section is full of them.
-_FUTURE_RE = re.compile(r"^(?:下一步|今后|明年)|将(?:继续|进一步)")
+FUTURE_RE = re.compile(r"^(?:下一步|今后|明年)|将(?:继续|进一步)")
 _CLAUSE_END = "，；：、"
 _SENTENCE_END = "。！？"
 
@@ -139,7 +139,7 @@ def _practice_sentences(record: Record) -> list[str]:
     usable = []
     for text in candidates:
         text = _clean(text)
-        if not text or HEADING.match(text) or _FUTURE_RE.search(text) or _is_tally(text):
+        if not text or HEADING.match(text) or FUTURE_RE.search(text) or _is_tally(text):
             continue
         if any(text in u or u in text for u in usable):
             continue
@@ -147,7 +147,7 @@ def _practice_sentences(record: Record) -> list[str]:
     dated = [t for t in usable if _ACTIVITY_DATE_RE.search(t)]
     chosen = (dated + [t for t in usable if t not in dated])[:2]
     chosen.sort(key=usable.index)  # keep the report's own order
-    return sentences + [_end_sentence(_trim(t)) for t in chosen]
+    return sentences + [_end_sentence(trim_sentence(t)) for t in chosen]
 
 
 def _effect_text(record: Record, used: set[str]) -> str:
@@ -157,7 +157,7 @@ def _effect_text(record: Record, used: set[str]) -> str:
     known = {str(record.metrics[n]) for n in names} | {f"{record.metrics[n] / 10000:g}" for n in names}
     best, best_key = None, (False, 0, 0)
     for h in record.highlights:
-        candidate = _end_sentence(_trim(_clean(h.get("text", ""))))
+        candidate = _end_sentence(trim_sentence(_clean(h.get("text", ""))))
         counted = [_NUMBER_RE.match(c)[0] for c in _COUNTED_RE.findall(candidate)]
         if candidate in used or HEADING.match(candidate) or not counted:
             continue
@@ -183,7 +183,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _trim(text: str, limit: int = SENTENCE_LIMIT) -> str:
+def trim_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
     """Cut a long sentence at its last clause mark before `limit`, so it still reads whole."""
     if len(text) <= limit:
         return text

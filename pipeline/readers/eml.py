@@ -27,7 +27,7 @@ MIN_BODY_CHARS = 30
 LOGO_BYTES = 64 * 1024
 _AUTO_SUBJECT = re.compile(r"^(?:自动回复|自动答复|Auto(?:matic)?[ -]?Reply|Out of Office|外出)", re.I)
 _HANDING_OVER = re.compile(
-    r"现将|附件|请查收|请审阅|请审核|请收阅|请查阅|报上|呈上|烦请|谢谢|为准|已上传|见附|收到|您好"
+    r"现将|附件|请查收|请审阅|请审核|请收阅|请查阅|报上|呈上|烦请|谢谢|为准|已上传|见附|已收到|您好"
 )
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "table", "section", "blockquote"}
 

@@ -203,7 +203,9 @@ def _resources(package: _Package, path: str, fonts: dict[str, str], media: dict[
         elif name == "MultiMedia":
             file = _text(_child(el, "MediaFile"))
             if file:
-                media[_attr(el, "ID")] = _resolve(folder + "/", file) if not file.startswith("/") else file.lstrip("/")
+                # relative to the resource file's BaseLoc folder, or absolute from the package root
+                relative = posixpath.normpath(posixpath.join(folder, file))
+                media[_attr(el, "ID")] = file.lstrip("/") if file.startswith("/") else relative
 
 
 def _layers(page_el: ET.Element) -> list[ET.Element]:
