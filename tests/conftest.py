@@ -108,6 +108,29 @@ def source_for(path: Path, data: bytes | None = None) -> Source:
     return Source(rel, "", len(data), detect_format(data, rel))
 
 
+# make test runs two xdist workers (--dist loadgroup). A session or module fixture is set up
+# once per worker, so every test gets a group: the tests that share a costly session fixture
+# go to one worker (the samples are read, about 100 s, and an embedded Prefect started,
+# 20-35 s, once in the whole run), and the others stay with their module (module fixtures,
+# and test_serve's tests that follow one served folder in order).
+_COSTLY = {
+    "sample_reads": "samples",
+    "sample_batches": "samples",
+    "sample_records": "samples",
+    "prefect_harness": "prefect",
+    "imap_server": "mail",
+    "mailbox": "mail",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = next((group for fixture, group in _COSTLY.items() if fixture in fixtures), None)
+        item.add_marker(pytest.mark.xdist_group(group or item.nodeid.split("::")[0]))
+
+
 @pytest.fixture(scope="session")
 def campaign():
     return load_campaign()
