@@ -8,6 +8,7 @@ rest of the reading (paragraphs, titles, the 落款) is shared.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 import pypdfium2 as pdfium
 
-from pipeline.readers.scan_tables import find_tables
+from pipeline.readers.scan_tables import find_tables, skew
 from pipeline.text import looks_like_heading, normalize
 
 MIN_CONFIDENCE = 0.80  # mean recognition confidence below which a scan is too poor to trust
@@ -64,6 +65,14 @@ def available(options: OcrOptions | None = None) -> bool:
         return True
     except OcrUnavailable:
         return False
+
+
+def bgr(image):
+    """A Pillow picture as the array OCR reads: blue, green, red, as pdfium renders a page and
+    OpenCV reads a file (the seal test looks for red in the third channel)."""
+    import numpy as np
+
+    return np.ascontiguousarray(np.asarray(image.convert("RGB"))[..., ::-1])
 
 
 def clean_ocr_text(text: str) -> str:
@@ -134,14 +143,15 @@ def ocr_image(image, width: float, height: float, threads: int = -1) -> Recognis
         image = image[..., :3]
     result, _ = _engine(threads)(image)
     scale = width / image.shape[1]
+    upright = _upright([box for box, _, _ in result or []], image.shape[1], image.shape[0])
     lines, confidences, boxes = [], [], []
-    for box, text, confidence in result or []:
+    for (box, text, confidence), turned in zip(result or [], upright):
         if _is_seal(image, box):
             continue
         text = clean_ocr_text(text)
         if not text:
             continue
-        xs, ys = [p[0] * scale for p in box], [p[1] * scale for p in box]
+        xs, ys = [p[0] * scale for p in turned], [p[1] * scale for p in turned]
         size = (max(ys) - min(ys)) * 0.85
         lines.append({"text": text, "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "size": size})
         confidences.append(float(confidence))
@@ -151,6 +161,21 @@ def ocr_image(image, width: float, height: float, threads: int = -1) -> Recognis
     lines = [ln for i, ln in enumerate(lines) if i not in used]
     lines.sort(key=lambda ln: (round(ln["top"] / 6), ln["x0"]))
     return _rows(lines), width, height, confidences, [(t.top * scale, t.rows) for t in tables]
+
+
+def _upright(boxes: list, width: int, height: int) -> list:
+    """The boxes as on the page turned upright about its centre. A page scanned or
+    photographed a few degrees askew gives each line's box its slant, and a line's top drifts
+    by the line's width times the slant: at 3° across an A4 page, more than a line's height,
+    so lines and table cells would interleave. The recognition itself is not redone: it read
+    each box along its own slant already. The turn is the one the ruled tables are found
+    with (scan_tables.skew), so rules and lines stay in one frame."""
+    angle = skew(boxes)
+    if abs(angle) < math.radians(0.2):
+        return boxes
+    a, b = math.cos(angle), math.sin(angle)
+    cx, cy = width / 2, height / 2
+    return [[(cx + a * (x - cx) + b * (y - cy), cy - b * (x - cx) + a * (y - cy)) for x, y in box] for box in boxes]
 
 
 def _rows(lines: list[dict]) -> list[dict]:

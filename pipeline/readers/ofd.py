@@ -346,8 +346,7 @@ def _path_object(el: ET.Element, page: FixedPage, height: float) -> None:
 
 def _pixels(picture: bytes):
     """A scanned page's picture as the array OCR reads."""
-    import numpy as np
     from PIL import Image
 
     with Image.open(io.BytesIO(picture)) as image:
-        return np.asarray(image.convert("RGB"))
+        return ocr.bgr(image)

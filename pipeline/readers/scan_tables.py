@@ -32,7 +32,7 @@ def find_tables(image: np.ndarray, boxes: list, texts: list[str]) -> list[ScanTa
         import cv2  # comes with rapidocr-onnxruntime
     except ImportError:
         return []
-    angle = _skew(boxes)
+    angle = skew(boxes)
     h, w = image.shape[:2]
     grey = image.max(axis=2) if image.ndim == 3 else image  # a red seal is not ink here
     # Thin rules come out of a scan light and broken: a low threshold against the local paper.
@@ -79,7 +79,7 @@ def _columns(band: np.ndarray) -> list[float]:
     return _runs(np.flatnonzero(crossing))
 
 
-def _skew(boxes: list) -> float:
+def skew(boxes: list) -> float:
     """The page's rotation, from the slope of the wider recognised lines' top edges."""
     slopes = [
         math.atan2(b[1][1] - b[0][1], b[1][0] - b[0][0])
