@@ -1,12 +1,13 @@
 """Statistics workbooks: the facts of a sheet are those of the same table in a Word file,
-whether openpyxl wrote it (no cached formula values), LibreOffice wrote it (.xls, and an .et as
-WPS saves it), or Excel on Chinese Windows saved it as CSV in GBK."""
+whether openpyxl wrote it (no cached formula values), LibreOffice wrote it (.xlsx, .xls, and an
+.et as WPS saves it), or Excel on Chinese Windows saved it as CSV in GBK."""
 
 from __future__ import annotations
 
 import io
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 from docx import Document as WordDocument
@@ -96,20 +97,30 @@ def source_for(name: str):
     return Source(name, "", 0, "xlsx")
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="需要 LibreOffice（soffice）把表格转成 .xls")
-def test_xls_and_et_as_libreoffice_and_wps_save_them(campaign, tmp_path):
-    (tmp_path / "统计表.xlsx").write_bytes(workbook())
+def soffice_convert(path, to: str, outdir, profile) -> bytes:
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless", "--convert-to", "xls"]
-        + ["--outdir", str(tmp_path), str(tmp_path / "统计表.xlsx")],
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", to]
+        + ["--outdir", str(outdir), str(path)],
         capture_output=True,
         timeout=120,
         check=True,
     )
-    xls = (tmp_path / "统计表.xls").read_bytes()
+    return (outdir / f"{path.stem}.{to.split(':')[0]}").read_bytes()
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="需要 LibreOffice（soffice）把表格转成 .xls 和 .xlsx")
+def test_xlsx_xls_and_et_as_libreoffice_and_wps_save_them(campaign, tmp_path):
+    (tmp_path / "统计表.xlsx").write_bytes(workbook())
+    xls = soffice_convert(tmp_path / "统计表.xlsx", "xls", tmp_path, tmp_path / "p")
     want = facts(word(), "统计表.docx", campaign)
     assert facts(xls, "统计表.xls", campaign) == want
     assert facts(xls, "统计表.et", campaign) == want  # WPS's .et: the same BIFF workbook
+    # Saved by LibreOffice Calc as .xlsx: its own XML, formula values cached, merges kept.
+    (tmp_path / "calc").mkdir()
+    xlsx = soffice_convert(tmp_path / "统计表.xls", "xlsx:Calc MS Excel 2007 XML", tmp_path / "calc", tmp_path / "p")
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as package:
+        assert "LibreOffice" in package.read("docProps/app.xml").decode()
+    assert facts(xlsx, "统计表.xlsx", campaign) == want
 
 
 def test_a_csv_from_excel_on_chinese_windows(campaign):
