@@ -54,7 +54,10 @@ def assemble(doc: Document, pages: list[FixedPage], recognised: dict, ocr_availa
         for table in _tables(edges, width, height):
             page_tables.append((table.bbox[1], [[_cell_text(chars, cell) for cell in row.cells] for row in table.rows]))
             chars = [ch for ch in chars if not _inside(ch, table.bbox)]
-        for top, text, kind, align, big in paragraphs(lines if lines is not None else text_lines(chars), width, height):
+        if lines is None:
+            tables, tops, lines = ocr.split_tables(text_lines(chars))  # a table drawn without rules
+            page_tables += [(top, rows) for (top, _), rows in zip(tops, tables)]
+        for top, text, kind, align, big in paragraphs(lines, width, height):
             items.append((top, Block(text, kind, Location(page=page_no), align=align), big))
         first_text = min((top for top, b, _ in items if b.kind not in MARGINS), default=float("inf"))
         for n, (top, rows) in enumerate(sorted(page_tables, key=lambda t: t[0])):

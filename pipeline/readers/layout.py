@@ -83,7 +83,9 @@ def text_lines(chars: list[dict]) -> list[dict]:
     """Group characters into text lines by vertical overlap, left to right.
 
     A gap wider than a character becomes a double space, which `normalize` keeps as a
-    separator (unruled table columns, "姓名  张三"), while ordinary spacing disappears.
+    separator (unruled table columns, "姓名  张三"), while ordinary spacing disappears; the
+    runs between such gaps are the line's `cells`, as OCR rows have them, so a table drawn
+    without rules is found by its columns (`ocr.split_tables`).
     """
     rows: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
@@ -100,14 +102,21 @@ def text_lines(chars: list[dict]) -> list[dict]:
         row.sort(key=lambda c: c["x0"])
         size = statistics.median(c["size"] for c in row)
         parts, prev_x1 = [], None
+        cells: list[list] = []  # [text, x0, x1] of each run between wide gaps
         for c in row:
             if prev_x1 is not None:
                 gap = c["x0"] - prev_x1
                 if gap > 1.0 * size:
                     parts.append("  ")
+                    cells.append(["", c["x0"], c["x1"]])
                 elif gap > 0.25 * size:
                     parts.append(" ")
+                    cells[-1][0] += " "
+            if not cells:
+                cells.append(["", c["x0"], c["x1"]])
             parts.append(c["text"])
+            cells[-1][0] += c["text"]
+            cells[-1][2] = max(cells[-1][2], c["x1"])
             prev_x1 = c["x1"]
         text = "".join(parts)
         if text.strip():
@@ -119,6 +128,7 @@ def text_lines(chars: list[dict]) -> list[dict]:
                     "top": min(c["top"] for c in row),
                     "bottom": max(c["bottom"] for c in row),
                     "size": size,
+                    "cells": [(t.strip(), x0, x1) for t, x0, x1 in cells if t.strip()],
                 }
             )
     return lines

@@ -206,6 +206,16 @@ def _rows(lines: list[dict]) -> list[dict]:
 MIN_TABLE_COLUMNS = 3
 
 
+def _header_rest(row: list[str]) -> bool:
+    """The rest of a header wrapped onto a second line: no figures, the first column empty,
+    a cell closing a bracket or giving a unit (次）, （份）)."""
+    return (
+        not row[0]
+        and not any(ch.isdigit() for cell in row for ch in cell)
+        and any(cell.startswith(("（", "(")) or cell.endswith(("）", ")")) for cell in row)
+    )
+
+
 def split_tables(lines: list[dict]) -> tuple[list[list[list[str]]], list[tuple[float, int]], list[dict]]:
     """Rows of a scanned table, as the layout shows them: (tables, their tops, the other lines).
 
@@ -238,7 +248,7 @@ def split_tables(lines: list[dict]) -> tuple[list[list[list[str]]], list[tuple[f
             for text, x0, x1 in cells:
                 k = min(range(len(centres)), key=lambda c: abs(centres[c] - (x0 + x1) / 2))
                 placed[k] += text
-            if len(cells) >= MIN_TABLE_COLUMNS:
+            if len(cells) >= MIN_TABLE_COLUMNS and not (len(rows) == 1 and _header_rest(placed)):
                 rows.append(placed)
             else:
                 rows[-1] = [a + b for a, b in zip(rows[-1], placed)]

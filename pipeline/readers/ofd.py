@@ -160,7 +160,8 @@ def _read(package: _Package, source: Source, ocr_options: ocr.OcrOptions) -> Doc
     scans: dict[int, bytes] = {}
     for index, path in enumerate(page_paths):
         page_el = package.xml(path)
-        box = _box(_find(page_el, "Area", "PhysicalBox")) or default_box
+        area = _find(page_el, "Area", "PhysicalBox") or _find(page_el, "Content", "PageArea", "PhysicalBox")
+        box = _in_mm(_box(area) or default_box)  # the second: where one producer writes a page's size
         width, height = box[2] * PT_PER_MM, box[3] * PT_PER_MM
         page = FixedPage(width, height)
         pictures: list[tuple[float, str]] = []
@@ -178,6 +179,7 @@ def _read(package: _Package, source: Source, ocr_options: ocr.OcrOptions) -> Doc
             if biggest in media and package.exists(media[biggest]):
                 scans[index] = package.read(media[biggest])
         pages.append(page)
+    _fit_pages([p for i, p in enumerate(pages) if i not in scans])
     recognised = {}
     if scans and ocr.available(ocr_options):
         for index, picture in scans.items():
@@ -188,6 +190,26 @@ def _read(package: _Package, source: Source, ocr_options: ocr.OcrOptions) -> Doc
         if e.message == errors.EMPTY_PDF:
             raise UnreadableFile(errors.EMPTY_OFD) from e
         raise
+
+
+def _fit_pages(pages: list[FixedPage]) -> None:
+    """Text that keeps to the top-left of every page (short of half its width and of half its
+    height) was written in other units than the page's area: easyofd writes text at 72/200
+    of its PDF positions and the page in points. Each page is then taken as wide as its text
+    with equal margins, so a centred title stays centred and the 落款 at the top of a last
+    page is not taken for a header."""
+    written = [p for p in pages if p.chars]
+    if not written:
+        return
+    right = max(ch["x1"] for p in written for ch in p.chars)
+    bottom = max(ch["bottom"] for p in written for ch in p.chars)
+    left = min(ch["x0"] for p in written for ch in p.chars)
+    width, height = written[0].width, written[0].height
+    if right >= 0.5 * width or bottom >= 0.5 * height or left < 0:
+        return
+    fitted = right + left
+    for page in pages:
+        page.width, page.height = fitted, fitted * page.height / page.width
 
 
 def _resources(package: _Package, path: str, fonts: dict[str, str], media: dict[str, str]) -> None:
@@ -206,6 +228,15 @@ def _resources(package: _Package, path: str, fonts: dict[str, str], media: dict[
                 # relative to the resource file's BaseLoc folder, or absolute from the package root
                 relative = posixpath.normpath(posixpath.join(folder, file))
                 media[_attr(el, "ID")] = file.lstrip("/") if file.startswith("/") else relative
+
+
+def _in_mm(box: tuple[float, ...]) -> tuple[float, ...]:
+    """A page area of 595 × 842 is A4 written in points where the standard wants millimetres
+    (a PDF converter's habit, easyofd's for one): 595 mm would be a poster, not a page."""
+    x, y, w, h = box
+    if {round(w), round(h)} == {595, 842}:
+        return (x / PT_PER_MM, y / PT_PER_MM, w / PT_PER_MM, h / PT_PER_MM)
+    return box
 
 
 def _layers(page_el: ET.Element) -> list[ET.Element]:
@@ -230,18 +261,70 @@ def _apply(m: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
 
 def _objects(container, parent: tuple, page: FixedPage, pictures: list, fonts: dict, height: float) -> None:
     """Walk a layer's objects (PageBlocks nest them); positions in mm, out in points."""
+    run: list[ET.Element] = []  # text objects that are pieces of one unplaced line
     for el in container:
         name = _local(el.tag)
+        if name == "TextObject":
+            if run and not _same_place(run[-1], el):
+                _text_run(run, page)
+                run = []
+            run.append(el)
+            continue
+        if run:
+            _text_run(run, page)
+            run = []
         if name == "PageBlock":
             _objects(el, parent, page, pictures, fonts, height)
-        elif name == "TextObject":
-            _text_object(el, page)
         elif name == "PathObject":
             _path_object(el, page, height)
         elif name == "ImageObject":
             box = _box_attr(el)
             if box:
                 pictures.append((box[2] * box[3], _attr(el, "ResourceID")))
+
+    if run:
+        _text_run(run, page)
+
+
+def _start(el: ET.Element) -> tuple[str, str, str] | None:
+    code = next((c for c in el.iter() if _local(c.tag) == "TextCode"), None)
+    return None if code is None else (_attr(el, "Boundary"), _attr(code, "X", "0"), _attr(code, "Y", "0"))
+
+
+def _same_place(a: ET.Element, b: ET.Element) -> bool:
+    """Two text objects written at one and the same place: a producer that splits a line
+    into pieces by font (digits in one, Chinese in another) and gives every piece the whole
+    line's Boundary and X="0" (easyofd) leaves their positions unknown; only their order is."""
+    start = _start(a)
+    return start is not None and start == _start(b) and not _attr(a, "CTM") and not _attr(b, "CTM")
+
+
+def _text_run(run: list[ET.Element], page: FixedPage) -> None:
+    """One text object as placed; pieces of one line written at one place, one after the
+    other in the order written, evenly across their Boundary."""
+    if len(run) == 1:
+        _text_object(run[0], page)
+        return
+    box = _box_attr(run[0]) or (0, 0, 0, 0)
+    codes = [c for el in run for c in el.iter() if _local(c.tag) == "TextCode" and c.text]
+    text = "".join(c.text for c in codes)
+    size = float(_attr(run[0], "Size", "3.5") or 3.5)
+    baseline = (box[1] + float(_attr(codes[0], "Y", "0") or 0)) * PT_PER_MM
+    step = (box[2] / len(text) if box[2] > 0 else size) * PT_PER_MM
+    points = size * PT_PER_MM
+    for n, ch in enumerate(text):
+        if not ch.isspace():
+            left = box[0] * PT_PER_MM + n * step
+            page.chars.append(
+                {
+                    "text": ch,
+                    "x0": left,
+                    "x1": left + step,
+                    "top": baseline - points,
+                    "bottom": baseline,
+                    "size": points,
+                }
+            )
 
 
 def _box_attr(el: ET.Element) -> tuple[float, float, float, float] | None:

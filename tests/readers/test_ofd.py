@@ -19,7 +19,7 @@ from pipeline.extract import Extractor
 from pipeline.inbox import FileReader
 from pipeline.readers import ocr, read_document
 from pipeline.readers.detect import detect_format
-from tests.conftest import ROOT, source_for
+from tests.conftest import INBOX, ROOT, source_for
 
 OFD = ROOT / "samples" / "ofd"
 
@@ -106,3 +106,24 @@ def test_a_hostile_ofd_is_refused(made, campaign):
     assert rec.status == "failed" and "路径不安全" in rec.error
     [rec] = reader.read_bytes(data[: len(data) // 2], "截断.ofd", None)
     assert rec.status == "failed" and "已损坏" in rec.error
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (OFD / "easyofd").glob("*.ofd")))
+def test_a_pdf_converted_by_easyofd_gives_the_facts_of_the_pdf(name, campaign):
+    """samples/ofd/easyofd: two sample PDFs as the easyofd library converts them, one with its
+    text (pieces of a line at one place, the page in points, a table without rules) and one
+    with pages as pictures (recognised)."""
+    if "45号" in name and not ocr.available():
+        pytest.skip("需要文字识别组件 rapidocr-onnxruntime")
+    reader = FileReader(extract=Extractor(campaign))
+    pdf = INBOX / f"{name.removesuffix('.ofd')}.pdf"
+    [want] = reader.read_bytes(pdf.read_bytes(), pdf.name, None)
+    [got] = reader.read_bytes((OFD / "easyofd" / name).read_bytes(), name, None)
+    assert got.status == "ok" and got.format == "ofd", got.error
+    assert got.ocr == ("45号" in name)
+
+    def facts(rec):
+        return rec.submitter, rec.doc_kind, rec.doc_date, rec.activity_types, rec.activity_dates, rec.metrics
+
+    assert facts(got) == facts(want)
+    assert want.metrics or "45号" in name  # the 四川 summary's table gives its figures
