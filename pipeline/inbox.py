@@ -25,7 +25,7 @@ from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
 from pipeline.readers.eml import mail_document, parse_mail
 from pipeline.readers.ocr import OcrOptions
-from pipeline.readers.photo import read_photo, read_photos
+from pipeline.readers.photo import decodable, read_photo, read_photos
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,9 @@ class FileReader:
                 return [unread_record(source, Status.ATTACHMENT)]
         try:
             if source.format == "image":  # a photographed page is a document; an activity photo is not
+                if not decodable(data):
+                    ext = PurePosixPath(rel).suffix.lower() or "未知"
+                    return [unread_record(source, Status.ATTACHMENT, errors.PHOTO_UNDECODABLE.format(ext=ext))]
                 doc = read_photo(data, source, self.ocr)
                 if doc is None:
                     return [unread_record(source, Status.ATTACHMENT)]

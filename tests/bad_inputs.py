@@ -86,6 +86,9 @@ def cases() -> list[tuple[str, bytes, str, str]]:
         ("空表.xlsx", _xlsx([]), "ok", ""),
         ("乱码.csv", bytes(range(256)) * 4, "*", ""),
         ("其实是docx.xlsx", plain, "ok", ""),
+        # An iPhone's HEIC photo (an ISO box file, as a video is): no decoder for it here.
+        ("IMG_0412.HEIC", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200), "attachment", "转为 JPG"),
+        ("截断的照片.jpg", b"\xff\xd8\xff\xe0" + bytes(100), "attachment", "无法解码"),
     ]
 
 

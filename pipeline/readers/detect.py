@@ -21,6 +21,7 @@ _IMAGE_MAGIC = (
     (b"II*\x00", "image"),
     (b"MM\x00*", "image"),
 )
+_PHOTO_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
 _VIDEO_EXT = {".mp4", ".mov", ".avi", ".wmv", ".flv", ".mkv", ".3gp", ".m4v", ".mpg", ".mpeg"}
 _IMAGE_EXT = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp"}
 
@@ -123,6 +124,10 @@ def detect_format(data: bytes, name: str) -> str:
     for magic, kind in _IMAGE_MAGIC:
         if data.startswith(magic):
             return kind
+    if data[4:8] == b"ftyp" and data[8:12] in _PHOTO_BRANDS:  # an iPhone's HEIC photo is an ISO box file too
+        return "image"
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "image"
     if data[4:8] == b"ftyp" or (data.startswith(b"RIFF") and data[8:12] == b"AVI "):
         return "video"
     if data.startswith(b"\x1a\x45\xdf\xa3") or data.startswith(b"FLV"):

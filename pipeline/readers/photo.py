@@ -60,6 +60,17 @@ def read_photos(
     return assemble(doc, pages, recognised, True), used
 
 
+def decodable(data: bytes) -> bool:
+    """Whether Pillow can open the picture at all (a HEIC photo needs a plugin not installed)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.size[0] > 0
+    except (OSError, ValueError):
+        return False
+
+
 def is_page_photo(data: bytes, options: ocr.OcrOptions | None = None, later: bool = False) -> bool:
     """The detector's word on one photo: a page of text? (False for what Pillow cannot open.)
     `later`: a photo sent as a later page of a document whose first photo is a page, which

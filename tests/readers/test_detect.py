@@ -26,6 +26,7 @@ def _zip(names: dict[str, bytes]) -> bytes:
         (b"\xff\xd8\xff\xe0rest", "photo.pdf", "image"),
         (b"\x89PNG\r\n\x1a\nrest", "p.png", "image"),
         (b"\x00\x00\x00\x18ftypmp42rest", "v.mp4", "video"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "IMG_0412.HEIC", "image"),
         ("世界认可日活动总结\n".encode("gbk"), "a.doc", "text"),
         (b"PK\x03\x04truncated", "a.docx", "docx"),
         (b"PK\x03\x04truncated", "a.zip", "zip"),
