@@ -25,7 +25,7 @@ from pipeline.readers import ATTACHMENT_FORMATS, read_document
 from pipeline.readers.detect import detect_format
 from pipeline.readers.eml import mail_document, parse_mail
 from pipeline.readers.ocr import OcrOptions
-from pipeline.readers.photo import decodable, read_photo, read_photos
+from pipeline.readers.photo import decodable, is_page_photo, page_photos, read_photo, read_photos
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class InboxFile:
     mtime: float
     mail: dict | None = None  # saved by fetch-mail: the message's {"from", "subject", "date", "message_id"}
     arrival: str | None = None  # and its arrival at the mailbox (INTERNALDATE)
+    pages: tuple[Path, ...] = ()  # a photo of one page of several sent together: all of them, in page order
 
     @property
     def arrived(self) -> str:
@@ -81,7 +82,22 @@ def discover(inbox: Path) -> list[InboxFile]:
             rel = display_name(path.relative_to(inbox).as_posix())
             mail = by_mail.get(name, {})
             found.append(InboxFile(path, rel, st.st_size, st.st_mtime, mail.get("mail"), mail.get("arrival")))
-    return found
+    return _with_pages(found)
+
+
+def _with_pages(found: list[InboxFile]) -> list[InboxFile]:
+    """Photos named as the pages of one document (统计表1.jpg, 统计表2.jpg) lying in one folder,
+    and from one message when fetch-mail saved them, know each other: they are read as one."""
+    sets: dict[tuple, list[InboxFile]] = {}
+    for item in found:
+        sets.setdefault((item.path.parent, (item.mail or {}).get("message_id")), []).append(item)
+    pages: dict[Path, tuple[Path, ...]] = {}
+    for items in sets.values():
+        by_name = {item.path.name: item for item in items}
+        for names in photo_groups(list(by_name)).values():
+            group = tuple(by_name[n].path for n in names)
+            pages.update(dict.fromkeys(group, group))
+    return [replace(item, pages=pages[item.path]) if item.path in pages else item for item in found]
 
 
 def display_name(name: str) -> str:
@@ -126,6 +142,35 @@ class FileReader:
             message = f"无法读取文件（{e.strerror or e}）；请检查收件箱文件权限"
             source = Source(item.rel, "", item.size, "unknown", item.arrived, item.mail)
             return [unread_record(source, Status.FAILED, message)]
+        if item.pages:
+            try:
+                return self._page_of_several(item, data)
+            except OSError:  # another page went away meanwhile: this photo alone
+                pass
+        return self.read_bytes(data, item.rel, item.arrived, mail=item.mail)
+
+    def _page_of_several(self, item: InboxFile, data: bytes) -> list[Record]:
+        """One photo of a document's pages sent as separate files. The first carries the whole
+        document; a later one is listed as its page when the detector says it is one (the same
+        decision the first one's reading makes), else read as a picture of its own."""
+        k = item.pages.index(item.path)
+        if not decodable(data):
+            return self._alone(item, data)
+        if k == 0:
+            if not is_page_photo(data, self.ocr):
+                return self._alone(item, data)
+            rels = [PurePosixPath(item.rel).with_name(display_name(p.name)).as_posix() for p in item.pages]
+            pages = [(item.rel, data)] + [(rel, p.read_bytes()) for rel, p in zip(rels[1:], item.pages[1:])]
+            container = Source(item.rel, "", 0, "image", item.arrived, item.mail)
+            return self._photo_pages(pages, container, 0)[:1]
+        used = page_photos([p.read_bytes() for p in item.pages[:k]] + [data], self.ocr)
+        if k not in used:
+            return self._alone(item, data)
+        own = Source(item.rel, hashlib.sha256(data).hexdigest(), len(data), "image", item.arrived, item.mail)
+        first = display_name(item.pages[0].name)
+        return [unread_record(own, Status.ATTACHMENT, errors.PHOTO_PAGE.format(first=first, page=used.index(k) + 1))]
+
+    def _alone(self, item: InboxFile, data: bytes) -> list[Record]:
         return self.read_bytes(data, item.rel, item.arrived, mail=item.mail)
 
     def read_bytes(

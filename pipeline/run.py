@@ -130,6 +130,13 @@ def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> 
             )
         else:
             plan.to_read.append(item)
+    # The photos of one document's pages are read together: one new or changed, all again.
+    again = {page for item in plan.to_read for page in item.pages}
+    if again:
+        by_rel = {item.rel: item for item in items}
+        for result in [r for r in plan.reused if by_rel[r.rel].path in again]:
+            plan.reused.remove(result)
+            plan.to_read.append(by_rel[result.rel])
     return plan
 
 

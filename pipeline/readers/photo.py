@@ -44,13 +44,12 @@ def read_photos(
     options = options or ocr.OcrOptions()
     if not ocr.available(options):
         return None, []
-    pages, recognised, used = [], {}, []
-    for n, data in enumerate(photos):
-        if not is_page_photo(data, options, later=n > 0):
-            if n == 0:
-                return None, []
-            continue
-        used.append(n)
+    used = page_photos(photos, options)
+    if not used:
+        return None, []
+    pages, recognised = [], {}
+    for n in used:
+        data = photos[n]
         image = page_image(_pixels(data, READ_SIDE), round(PAGE_WIDTH_PT / 72 * ocr.DPI))
         height, width = image.shape[:2]
         page = FixedPage(PAGE_WIDTH_PT, PAGE_WIDTH_PT * height / width)
@@ -58,6 +57,14 @@ def read_photos(
         pages.append(page)
     doc = Document(source=source, metadata=Metadata(), pages=len(pages), images=len(pages))
     return assemble(doc, pages, recognised, True), used
+
+
+def page_photos(photos: list[bytes], options: ocr.OcrOptions | None = None) -> list[int]:
+    """Which of a document's photos (in page order) are its pages: none when the first is not
+    a page of text; a later one when it is a page or shows a sheet with text on it."""
+    if not photos or not is_page_photo(photos[0], options):
+        return []
+    return [0] + [n for n in range(1, len(photos)) if is_page_photo(photos[n], options, later=True)]
 
 
 def decodable(data: bytes) -> bool:

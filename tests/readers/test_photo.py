@@ -5,6 +5,7 @@ cost of the text detector alone."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import cv2
@@ -22,6 +23,7 @@ from tests.conftest import INBOX
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="需要文字识别组件 rapidocr-onnxruntime")
 
 FORM = "新疆2018年世界认可日活动情况统计表（手机拍照）.pdf"  # three pages
+ZHONGMU = "中牟县市场监督管理局世界认可日活动总结（手机拍照）.pdf"  # two
 
 
 def held_at_an_angle(picture: np.ndarray, turn: float) -> np.ndarray:
@@ -107,3 +109,31 @@ def test_an_activity_photo_stays_a_picture_and_costs_the_detector_only(campaign)
     assert rec.status == "attachment" and not rec.error
     assert photo.last_detect_ms is not None
     print(f"text detector on an activity photo: {photo.last_detect_ms:.0f} ms")
+
+
+def test_photos_of_pages_sent_as_separate_files_are_read_as_one(sample_reads, campaign, tmp_path):
+    """As fetch-mail saves a mail's photos, or a clerk copies them: loose files in the inbox,
+    named as pages. The first carries the document, the second says it is its page; when a
+    page is sent again, both are read again."""
+    from pipeline.records.ledger import LEDGER_FILE
+    from pipeline.run import plan_inbox, run
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    photos = jpegs(ZHONGMU, turn=-4.0)
+    for n, data in enumerate(photos, start=1):
+        (inbox / f"中牟总结({n}).jpg").write_bytes(data)
+    report = run(inbox, out, campaign)
+    assert report["files"] == 2
+    records = {r["file"]: r for r in map(json.loads, (out / "records.jsonl").read_text(encoding="utf-8").splitlines())}
+    first, second = records["中牟总结(1).jpg"], records["中牟总结(2).jpg"]
+    assert first["status"] == "ok" and first["pages"] == 2
+    want = sample_reads[ZHONGMU][0]
+    got = (first["submitter"], first["doc_kind"], first["doc_date"], first["activity_types"], first["activity_dates"])
+    assert got == (want.submitter, want.doc_kind, want.doc_date, want.activity_types, want.activity_dates)
+    assert first["metrics"] == want.metrics
+    assert second["status"] == "attachment" and "第2页" in second["error"]
+    # The second page sent again (another JPEG of it): the first is read again with it.
+    (inbox / "中牟总结(2).jpg").write_bytes(jpegs(ZHONGMU, turn=-3.0)[1])
+    assert (out / LEDGER_FILE).exists()
+    assert {i.rel for i in plan_inbox(inbox, out, campaign).to_read} == {"中牟总结(1).jpg", "中牟总结(2).jpg"}
