@@ -152,3 +152,18 @@ def test_closing_without_waiting_stops_the_workers(tmp_path):
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_a_later_scan_is_never_taken_for_an_earlier_one():
+    """A helper keeps the scan whose pages it was sent open; a later scan must not look like it
+    (id() of a finished one is given again: its pages were recognised in the wrong PDF)."""
+    from collections import deque
+
+    from pipeline.runtime.workers import _Spread
+
+    keys = set()
+    for _ in range(50):
+        spread = _Spread(None, b"%PDF", deque([0, 1]))
+        keys.add(spread.key)
+        del spread
+    assert len(keys) == 50

@@ -103,7 +103,7 @@ def _serve(conn, factory: ReaderFactory, campaign: Campaign, limits: Limits, ocr
             return
         if message[0] == "page":
             _, key, data, index = message
-            if key not in scans:
+            if key not in scans or data is not None:  # bytes come with a scan's first page here
                 import pypdfium2
 
                 scans.clear()
@@ -167,6 +167,9 @@ class _Job:
     future: Future
 
 
+_SCAN_KEYS = itertools.count(1)
+
+
 @dataclass(eq=False)
 class _Spread:
     """A long scan whose pages are shared out: its reader waits, the pool's workers recognise."""
@@ -176,8 +179,11 @@ class _Spread:
     pending: collections.deque[int]
     active: set[int] = field(default_factory=set)
     results: dict[int, object] = field(default_factory=dict)
-    sent: set[int] = field(default_factory=set)  # workers that have the PDF's bytes already
+    sent: set = field(default_factory=set)  # workers that have the PDF's bytes already (objects, not ids)
     shared: int = 0  # pages recognised by other workers
+    # Which scan a helper is sent pages of. Not id(): a finished scan's id is given to a later
+    # one, and a helper keeping the first scan open recognised the later one's pages in it.
+    key: int = field(default_factory=_SCAN_KEYS.__next__)
 
 
 class _Worker:
@@ -203,12 +209,12 @@ class _Worker:
     def give_page(self, spread: _Spread, index: int, seconds: float) -> bool:
         self.page = (spread, index)
         spread.active.add(index)
-        data = None if self is spread.owner or id(self) in spread.sent else spread.data
-        spread.sent.add(id(self))
+        data = None if self is spread.owner or self in spread.sent else spread.data
+        spread.sent.add(self)
         spread.shared += self is not spread.owner
         if self.job is None:  # a helper: the page has its own time limit
             self.deadline = time.monotonic() + seconds + (0 if self.ready else STARTUP_SECONDS)
-        return self._send(("page", id(spread), data, index))
+        return self._send(("page", spread.key, data, index))
 
     def _send(self, message) -> bool:
         try:
