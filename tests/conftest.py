@@ -109,26 +109,37 @@ def source_for(path: Path, data: bytes | None = None) -> Source:
 
 
 # make test runs two xdist workers (--dist loadgroup). A session or module fixture is set up
-# once per worker, so every test gets a group: the tests that share a costly session fixture
-# go to one worker (the samples are read, about 100 s, and an embedded Prefect started,
-# 20-35 s, once in the whole run), and the others stay with their module (module fixtures,
-# and test_serve's tests that follow one served folder in order).
+# once per worker, so every test gets a group: the tests that share an embedded Prefect (20-35
+# s to start) or the Dovecot server go to one worker, the others stay with their module (module
+# fixtures, and test_serve's tests that follow one served folder in order). The samples are
+# read once for both workers (sample_reads), so their tests may run on either.
 _COSTLY = {
-    "sample_reads": "samples",
-    "sample_batches": "samples",
-    "sample_records": "samples",
     "prefect_harness": "prefect",
     "imap_server": "mail",
     "mailbox": "mail",
 }
 
 
+_SAMPLES = {"sample_reads", "sample_batches", "sample_records"}
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
+    """Groups, and an order (make test keeps it: --no-loadscope-reorder): one module that
+    reads the samples first, so one worker starts the read at once, then the modules that do
+    not need them, which the other worker runs meanwhile, then the other sample modules."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         group = next((group for fixture, group in _COSTLY.items() if fixture in fixtures), None)
         item.add_marker(pytest.mark.xdist_group(group or item.nodeid.split("::")[0]))
+    uses = {item.nodeid.split("::")[0] for item in items if _SAMPLES & set(getattr(item, "fixturenames", ()))}
+    first = min(uses, default=None)
+
+    def rank(item) -> int:
+        module = item.nodeid.split("::")[0]
+        return 0 if module == first else 2 if module in uses else 1
+
+    items.sort(key=rank)  # stable: the order within each part is the collection's
 
 
 @pytest.fixture(scope="session")
@@ -152,16 +163,34 @@ def prefect_harness(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def sample_reads(campaign) -> dict[str, list]:
-    """Every sample file as read and extracted, before merging, once per session: by the
-    product's reader pool (two worker processes), as a night reads them."""
-    from pipeline.inbox import discover
-    from pipeline.runtime.workers import ReadPool
+def sample_reads(campaign, tmp_path_factory, worker_id) -> dict[str, list]:
+    """Every sample file as read and extracted, before merging, once per run: by the product's
+    reader pool (two worker processes), as a night reads them. Under xdist the first worker
+    to need them reads them and leaves them, pickled, in the run's shared temporary folder;
+    the other waits for that (the read keeps both cores busy) instead of reading again."""
+    import fcntl
+    import pickle
 
-    items = discover(INBOX)
-    with ReadPool(2, campaign) as pool:
-        found = pool.read(items)
-    return dict(zip((i.rel for i in items), found))
+    def read() -> dict[str, list]:
+        from pipeline.inbox import discover
+        from pipeline.runtime.workers import ReadPool
+
+        items = discover(INBOX)
+        with ReadPool(2, campaign) as pool:
+            found = pool.read(items)
+        return dict(zip((i.rel for i in items), found))
+
+    if worker_id == "master":  # one process: nothing to share
+        return read()
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers
+    with open(shared / "sample-reads.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        kept = shared / "sample-reads.pickle"
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        reads = read()
+        kept.write_bytes(pickle.dumps(reads))
+        return reads
 
 
 @pytest.fixture(scope="session")
