@@ -147,6 +147,8 @@ class FileReader:
                 return self._page_of_several(item, data)
             except OSError:  # another page went away meanwhile: this photo alone
                 pass
+            except Exception:  # whatever else goes wrong with the set costs the set, not the photo
+                log.exception("reading %s with the other photos of its pages", item.rel)
         return self.read_bytes(data, item.rel, item.arrived, mail=item.mail)
 
     def _page_of_several(self, item: InboxFile, data: bytes) -> list[Record]:

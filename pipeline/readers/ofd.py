@@ -205,8 +205,9 @@ def _fit_pages(pages: list[FixedPage]) -> None:
     bottom = max(ch["bottom"] for p in written for ch in p.chars)
     left = min(ch["x0"] for p in written for ch in p.chars)
     width, height = written[0].width, written[0].height
-    if right >= 0.5 * width or bottom >= 0.5 * height or left < 0:
-        return
+    chars = sum(len(p.chars) for p in written)
+    if right >= 0.5 * width or bottom >= 0.5 * height or left < 0 or chars < 200:
+        return  # (a note of a few short lines may well stay in a corner)
     fitted = right + left
     for page in pages:
         page.width, page.height = fitted, fitted * page.height / page.width
