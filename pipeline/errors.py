@@ -44,6 +44,9 @@ EMPTY_OFD = f"OFD文件没有任何文字或图片内容；{ASK_RESEND}"
 PHOTO_PAGE = "这是“{first}”所示文件的第{page}页照片，已与其合并读取（见该文件的记录）"
 ZIP_TOO_DEEP = "压缩包嵌套层数过多，未继续解压；请报送单位直接发送文件"
 EMPTY_PDF = f"PDF没有任何文字或图片内容；{ASK_RESEND}"
+PHOTO_SET_FAILED = (
+    "这{pages}张照片是同一文件的各页，合并读取时出现意外错误（{error}）；请人工查看这些照片，并把它们转给技术人员排查"
+)
 PHOTO_UNDECODABLE = (
     "照片格式（{ext}）本机无法解码，未判断它是文件页面还是活动照片；如是文件的照片，请转为 JPG 后重新报送"
 )

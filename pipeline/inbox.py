@@ -147,8 +147,11 @@ class FileReader:
                 return self._page_of_several(item, data)
             except OSError:  # another page went away meanwhile: this photo alone
                 pass
-            except Exception:  # whatever else goes wrong with the set costs the set, not the photo
+            except Exception as e:  # the later photos say they are its pages: say the set failed
                 log.exception("reading %s with the other photos of its pages", item.rel)
+                source = Source(item.rel, hashlib.sha256(data).hexdigest(), len(data), "image", item.arrived, item.mail)
+                message = errors.PHOTO_SET_FAILED.format(pages=len(item.pages), error=type(e).__name__)
+                return [unread_record(source, Status.FAILED, message)]
         return self.read_bytes(data, item.rel, item.arrived, mail=item.mail)
 
     def _page_of_several(self, item: InboxFile, data: bytes) -> list[Record]:
@@ -354,7 +357,8 @@ class FileReader:
         return unread_record(Source(rel, known.sha256, size, known.format, arrived, mail), Status.FAILED, message)
 
 
-_PAGE_PHOTO = re.compile(r"^(?P<stem>.*?)[\s_\-－—（(第]*(?P<n>\d{1,2})[)）页]?\.(?:jpe?g|png)$", re.I)
+# The number is a page's only when it is not the end of a longer one (IMG_1234.jpg, 微信图片_20180609…).
+_PAGE_PHOTO = re.compile(r"^(?P<stem>.*?)[\s_\-－—（(第]*(?<!\d)(?P<n>\d{1,2})[)）页]?\.(?:jpe?g|png)$", re.I)
 
 
 def photo_groups(names: list[str]) -> dict[str, list[str]]:

@@ -178,19 +178,36 @@ def sample_reads(campaign, tmp_path_factory, worker_id) -> dict[str, list]:
         items = discover(INBOX)
         with ReadPool(2, campaign) as pool:
             found = pool.read(items)
-        return dict(zip((i.rel for i in items), found))
+        # Whether the inbox the pool read is as copied, checked where it was read (test_inbox).
+        return dict(zip((i.rel for i in items), found)), snapshot(INBOX) == INBOX_AS_COPIED
 
     if worker_id == "master":  # one process: nothing to share
-        return read()
+        reads, untouched = read()
+        _READ_LEFT_INBOX_AS_COPIED[:] = [untouched]
+        return reads
     shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers
     with open(shared / "sample-reads.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         kept = shared / "sample-reads.pickle"
         if kept.exists():
-            return pickle.loads(kept.read_bytes())
-        reads = read()
-        kept.write_bytes(pickle.dumps(reads))
-        return reads
+            reads, untouched = pickle.loads(kept.read_bytes())
+        else:
+            reads, untouched = read()
+            partial = shared / "sample-reads.pickle.part"
+            partial.write_bytes(pickle.dumps((reads, untouched)))
+            partial.replace(kept)  # whole or absent, should this worker die while writing
+    _READ_LEFT_INBOX_AS_COPIED[:] = [untouched]
+    return reads
+
+
+_READ_LEFT_INBOX_AS_COPIED: list[bool] = []
+
+
+@pytest.fixture(scope="session")
+def sample_read_left_inbox_as_copied(sample_reads) -> bool:
+    """Whether the reader pool's read of the samples left their inbox as copied, checked in
+    the process that read them (under xdist, perhaps the other worker)."""
+    return _READ_LEFT_INBOX_AS_COPIED == [True]
 
 
 @pytest.fixture(scope="session")

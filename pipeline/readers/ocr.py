@@ -238,10 +238,13 @@ def split_tables(lines: list[dict]) -> tuple[list[list[list[str]]], list[tuple[f
         j = i + 1
         while j < len(lines):
             cells = lines[j].get("cells", ())
+            few = len(cells) < MIN_TABLE_COLUMNS
             if (
                 not cells
                 or any(len(text) > 20 for text, _, _ in cells)
-                or (len(cells) < MIN_TABLE_COLUMNS and looks_like_heading(cells[0][0]))
+                or (few and looks_like_heading(cells[0][0]))
+                # a short line set apart below the table (the 落款, a page number) is not its cell
+                or (few and lines[j]["top"] - lines[j - 1]["bottom"] > 1.2 * lines[j]["size"])
             ):
                 break  # prose or the next heading: the table has ended
             placed = [""] * len(centres)

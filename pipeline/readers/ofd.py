@@ -309,6 +309,8 @@ def _text_run(run: list[ET.Element], page: FixedPage) -> None:
     box = _box_attr(run[0]) or (0, 0, 0, 0)
     codes = [c for el in run for c in el.iter() if _local(c.tag) == "TextCode" and c.text]
     text = "".join(c.text for c in codes)
+    if not text:
+        return
     size = float(_attr(run[0], "Size", "3.5") or 3.5)
     baseline = (box[1] + float(_attr(codes[0], "Y", "0") or 0)) * PT_PER_MM
     step = (box[2] / len(text) if box[2] > 0 else size) * PT_PER_MM
