@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline import __version__, errors
 from pipeline.campaign import Campaign, load_campaign
 from pipeline.extract import Extractor
-from pipeline.inbox import FileReader, InboxFile, Limits, discover
+from pipeline.inbox import FileReader, InboxFile, Limits, discover, display_name
 from pipeline.model import Record, Status
 from pipeline.outputs.digest import DIGEST_FILE, DigestInput
 from pipeline.outputs.national_summary import write_national_summary
@@ -131,13 +131,31 @@ def plan_run(items: Sequence[InboxFile], ledger: Ledger, campaign: Campaign) -> 
         else:
             plan.to_read.append(item)
     # The photos of one document's pages are read together: one new or changed, all again.
+    by_rel = {item.rel: item for item in items}
     again = {page for item in plan.to_read for page in item.pages}
-    if again:
-        by_rel = {item.rel: item for item in items}
-        for result in [r for r in plan.reused if by_rel[r.rel].path in again]:
-            plan.reused.remove(result)
-            plan.to_read.append(by_rel[result.rel])
+    for r in [r for r in plan.reused if _set_changed(r, by_rel, plan.reused)]:
+        again |= {by_rel[r.rel].path, *by_rel[r.rel].pages}
+    for result in [r for r in plan.reused if by_rel[r.rel].path in again]:
+        plan.reused.remove(result)
+        plan.to_read.append(by_rel[result.rel])
     return plan
+
+
+def _set_changed(result: FileResult, by_rel: dict[str, InboxFile], reused: list[FileResult]) -> bool:
+    """A first photo read with the other photos of its pages, whose set has lost one since: its
+    record still holds the lost page's text. (A new or changed page is read anyway.)"""
+    head = result.records[0] if result.records else None
+    if head is None or head.format != "image" or head.status != Status.OK or (head.pages or 0) < 2:
+        return False
+    item = by_rel[result.rel]
+    if not item.pages:
+        return True  # the set is gone: this photo is alone now
+    if item.pages[0] != item.path:
+        return False
+    said = {errors.PHOTO_PAGE.format(first=display_name(item.path.name), page=n) for n in range(2, head.pages + 1)}
+    later = {other.rel for other in by_rel.values() if other.path in item.pages[1:]}
+    pages = [r for r in reused if r.rel in later and r.records and r.records[0].error in said]
+    return len(pages) != head.pages - 1
 
 
 def read_inbox_files(

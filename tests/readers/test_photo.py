@@ -128,6 +128,10 @@ def test_photos_of_pages_sent_as_separate_files_are_read_as_one(sample_reads, ca
     first, second = records["中牟总结(1).jpg"], records["中牟总结(2).jpg"]
     assert first.status == "ok" and first.pages == 2 and facts(first) == facts(sample_reads[ZHONGMU][0])
     assert second.status == "attachment" and "第2页" in second.error
+    assert plan_inbox(inbox, out, campaign).to_read == []  # nothing new: nothing read
     # The second page sent again (another JPEG of it): the first is read again with it.
     (inbox / "中牟总结(2).jpg").write_bytes(jpegs(ZHONGMU, turn=-3.0)[1])
     assert {i.rel for i in plan_inbox(inbox, out, campaign).to_read} == {"中牟总结(1).jpg", "中牟总结(2).jpg"}
+    # The second page taken away: the first, which holds its text, is read again alone.
+    (inbox / "中牟总结(2).jpg").unlink()
+    assert [i.rel for i in plan_inbox(inbox, out, campaign).to_read] == ["中牟总结(1).jpg"]
