@@ -26,6 +26,7 @@ from pipeline.readers.detect import detect_format
 from pipeline.readers.eml import mail_document, parse_mail
 from pipeline.readers.ocr import OcrOptions
 from pipeline.readers.photo import decodable, is_page_photo, page_photos, read_photo, read_photos
+from pipeline.text import decode_chinese
 
 log = logging.getLogger(__name__)
 
@@ -409,12 +410,7 @@ def member_name(info: zipfile.ZipInfo) -> str:
         except UnicodeEncodeError:
             raw = None  # zipfile already decoded it some other way
         if raw is not None:
-            for encoding in ("utf-8", "gb18030"):
-                try:
-                    name = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
+            name = decode_chinese(raw) or name
     return name.replace("\\", "/")
 
 

@@ -46,6 +46,17 @@ _HALF_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])([,;:?!])|([,;:?!])(?=[{_CJK}])"
 _HALF_PARENS_AROUND_CJK = re.compile(rf"\(([^()]*[{_CJK}][^()]*)\)")
 
 
+def decode_chinese(raw: bytes, first: str = "utf-8") -> str | None:
+    """Bytes of Chinese text whose encoding nobody stated: UTF-8 (or `first`), else GB18030,
+    the superset of the GBK that Windows in China writes; None when neither reads them."""
+    for encoding in (first, "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def normalize(text: str) -> str:
     """One line of document text in canonical form (full/half width, spaces, invisibles)."""
     if not text:

@@ -19,6 +19,7 @@ from email.utils import getaddresses
 from html.parser import HTMLParser
 
 from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source
+from pipeline.text import decode_chinese
 
 # A body with less than this left once the quoted lines, the salutation, the signature and the
 # sentences handing over the attachments are gone says nothing of its own: one sentence of
@@ -233,12 +234,7 @@ def _text(part: EmailMessage) -> str:
         return part.get_content()
     except (LookupError, UnicodeDecodeError, ValueError):  # an unknown or wrong charset
         raw = part.get_payload(decode=True) or b""
-        for encoding in ("utf-8", "gb18030"):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        return raw.decode("gb18030", errors="replace")
+        return decode_chinese(raw) or raw.decode("gb18030", errors="replace")
 
 
 def _strip_prefixes(subject: str) -> str:

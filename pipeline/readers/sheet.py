@@ -25,7 +25,7 @@ from pipeline.errors import UnreadableFile
 from pipeline.model import Block, BlockKind, Document, Location, Metadata, Source, Table
 from pipeline.readers.legacy import convert
 from pipeline.readers.structure import mark_structure
-from pipeline.text import normalize
+from pipeline.text import decode_chinese, normalize
 
 MAX_CELLS = 200_000  # filled cells in one workbook; a statistics table has hundreds
 MAX_SHEET_XML = 100 * 1024 * 1024  # uncompressed worksheet XML, checked before loading
@@ -73,13 +73,8 @@ def read_xls(data: bytes, source: Source) -> Document:
 
 
 def read_csv(data: bytes, source: Source) -> Document:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decode_chinese(data, "utf-8-sig")
+    if text is None:
         raise UnreadableFile(errors.CORRUPT)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
